@@ -1,0 +1,210 @@
+/* abi.h: the versioned ABI between a freestanding unikernel (spt, hvt) and its tender.
+ *
+ * One header, included by the guest's platform code (platform/spt,
+ * platform/hvt) and by the tenders (tenders/). Every structure that crosses
+ * the boundary has fixed-width fields and its layout pinned below with
+ * _Static_assert, so guest and tender agree whatever compiler built them.
+ * A tender refuses an image whose ABI version it does not know.
+ *
+ * Addresses in these structures are guest addresses: on spt the guest runs
+ * in the tender's address space at the addresses it was linked for; on hvt
+ * guest-virtual equals guest-physical (identity map). The tender turns every
+ * guest address and length into a host pointer through one checked accessor
+ * (tenders/common), never directly.
+ */
+#ifndef MIRAGE_ABI_H
+#define MIRAGE_ABI_H
+
+#include <stdint.h>
+
+#define MG_ABI_VERSION 1
+
+/* ---- The device manifest: an ELF note written by `mirage configure` ---- */
+
+/* The note: name "MIRAGE\0" (padded to 8), type MG_MFT_NOTE_TYPE, desc a
+ * struct mg_mft followed by `entries` struct mg_mft_entry. It lives in its
+ * own section .note.mirage.manifest and a PT_NOTE segment. */
+#define MG_MFT_NOTE_NAME "MIRAGE"
+#define MG_MFT_NOTE_TYPE 0x5446464du /* "MFFT" little-endian */
+/* Enough for every device a unikernel of ours names; the tender refuses more. */
+#define MG_MFT_MAX_ENTRIES 32
+/* Device names follow MirageOS (service, eth1, storage, ...): short. */
+#define MG_MFT_NAME_MAX 64 /* including the NUL */
+
+enum mg_mft_type {
+    MG_MFT_BLOCK = 1,
+    MG_MFT_NET = 2,
+};
+
+struct mg_mft_entry {
+    char name[MG_MFT_NAME_MAX]; /* NUL-terminated, [a-zA-Z0-9_-]+ */
+    uint32_t type;              /* enum mg_mft_type */
+    uint32_t reserved;          /* 0 */
+};
+
+struct mg_mft {
+    uint32_t version; /* MG_ABI_VERSION */
+    uint32_t entries; /* <= MG_MFT_MAX_ENTRIES */
+    struct mg_mft_entry e[];
+};
+
+_Static_assert(sizeof(struct mg_mft_entry) == 72, "manifest entry layout");
+_Static_assert(sizeof(struct mg_mft) == 8, "manifest header layout");
+
+/* The note as it sits in the section (ELF note header, name padded to 4
+ * bytes: 7 -> 8), followed by the struct mg_mft. The desc size is
+ * sizeof(struct mg_mft) + entries * sizeof(struct mg_mft_entry). The
+ * freestanding linker scripts bracket the section with the symbols
+ * __mg_manifest_start / __mg_manifest_end so the guest reads its own
+ * manifest (names for boot-info index i) from memory. */
+struct mg_mft_note_hdr {
+    uint32_t namesz; /* 7 = sizeof "MIRAGE" */
+    uint32_t descsz;
+    uint32_t type; /* MG_MFT_NOTE_TYPE */
+    char name[8];  /* "MIRAGE\0\0" */
+};
+_Static_assert(sizeof(struct mg_mft_note_hdr) == 20, "manifest note header layout");
+
+/* ---- Boot hand-over: the tender fills this in guest memory ---- */
+
+/* What the tender attached for manifest entry i (same index). */
+struct mg_boot_dev {
+    uint32_t type;        /* enum mg_mft_type, as in the manifest */
+    uint32_t handle;      /* the tender's handle for hypercalls / spt's fd */
+    uint64_t capacity;    /* block: size in bytes (a multiple of sector_size) */
+    uint32_t sector_size; /* block: bytes per sector (512 unless told) */
+    uint16_t mtu;         /* net */
+    uint8_t mac[6];       /* net */
+    uint8_t flags;        /* MG_BOOT_DEV_* */
+    uint8_t reserved[3];
+};
+#define MG_BOOT_DEV_RO 1u /* block: the file is read-only (writes get MG_EROFS) */
+_Static_assert(sizeof(struct mg_boot_dev) == 32, "boot device layout");
+
+/* Length of the command line, NUL included, that the tender passes. */
+#define MG_CMDLINE_MAX 8192
+
+struct mg_boot_info {
+    uint32_t abi_version;  /* MG_ABI_VERSION */
+    uint32_t ndevs;        /* = the manifest's entries */
+    uint64_t mem_size;     /* bytes of guest memory */
+    uint64_t heap_start;   /* first free byte after the image, page aligned */
+    uint64_t heap_end;     /* end of the heap (the stack sits above, to mem_size) */
+    /* The command line: argv[0] (the image's file name), then each argument
+     * after the image path, separated by one space. Inside an argument a
+     * space is written `\ ` and a backslash `\\`; an empty argument is the
+     * word `\0`. So any argv survives the trip (tn_cmdline_build writes it). */
+    uint64_t cmdline;      /* guest address of the NUL-terminated command line */
+    uint64_t cmdline_len;  /* excluding the NUL */
+    uint64_t tsc_hz;       /* hvt: TSC frequency; spt: 0 (uses clock_gettime) */
+    uint64_t tsc_at_boot;  /* hvt: TSC when wall_ns_at_boot was read */
+    int64_t wall_ns_at_boot; /* hvt: POSIX time in ns at boot */
+    uint8_t seed[32];      /* entropy from the host, for the guest's generators */
+    struct mg_boot_dev devs[MG_MFT_MAX_ENTRIES];
+};
+_Static_assert(sizeof(struct mg_boot_info) == 104 + 32 * MG_MFT_MAX_ENTRIES, "boot info layout");
+
+/* ---- hvt: hypercalls --------------------------------------------------------
+ *
+ * The hvt guest runs at CPL3 and cannot do port I/O, so a hypercall is one
+ * 8-byte write, of the guest address of the call's argument block, to
+ * MG_HVT_HC_ADDR(nr): a guest-physical page with no memory behind it (and
+ * mapped by the tender's page tables), which KVM turns into an MMIO exit.
+ * The tender checks the number, the block (8-aligned, wholly in guest
+ * memory) and every pointer and length inside it; it answers in the block's
+ * out fields and resumes the guest, or ends the VM (halt, abort, a hostile
+ * block: "mirage-hvt: <call>: <what is wrong>", status 1). Each field says
+ * whether it is in (guest to tender) or out (tender to guest). The guest
+ * issues one call at a time (one vCPU), so a block may live on its stack.
+ */
+#define MG_HVT_HC_BASE 0xF0000000ull /* above the largest guest memory */
+#define MG_HVT_HC_ADDR(nr) (MG_HVT_HC_BASE + 8u * (uint64_t)(nr))
+
+enum mg_hvt_hc {
+    MG_HVT_HC_TRAP = 0,          /* reserved: the tender's ring-0 exception stubs */
+    MG_HVT_HC_CONSOLE_WRITE = 1, /* struct mg_hvt_console_write */
+    MG_HVT_HC_POLL = 2,          /* struct mg_hvt_poll */
+    MG_HVT_HC_BLOCK_READ = 3,    /* struct mg_hvt_block_io */
+    MG_HVT_HC_BLOCK_WRITE = 4,   /* struct mg_hvt_block_io */
+    MG_HVT_HC_BLOCK_FLUSH = 5,   /* struct mg_hvt_block_flush */
+    MG_HVT_HC_NET_READ = 6,      /* struct mg_hvt_net_io */
+    MG_HVT_HC_NET_WRITE = 7,     /* struct mg_hvt_net_io */
+    MG_HVT_HC_HALT = 8,          /* struct mg_hvt_halt: does not return */
+    MG_HVT_HC_ABORT = 9,         /* struct mg_hvt_abort: does not return */
+    MG_HVT_HC_COUNT
+};
+
+/* Write len bytes at data to the console (the tender's stdout). The guest
+ * buffers: one call per flush, not per line. */
+struct mg_hvt_console_write {
+    uint64_t data; /* in */
+    uint64_t len;  /* in */
+};
+
+/* Wait until a net device has input or timeout_ns passes (UINT64_MAX: no
+ * timeout; 0: just look). ready bit i is set when boot device i (a net
+ * device) can be read without waiting. */
+struct mg_hvt_poll {
+    uint64_t timeout_ns; /* in: relative, in ns */
+    uint64_t ready;      /* out */
+};
+
+/* Read or write nsectors whole sectors starting at sector of the block
+ * device whose boot device index is handle. ret: 0, MG_EINVAL (range past
+ * the capacity: nothing transferred), MG_EROFS or MG_EIO. A range past the
+ * capacity is a guest bug reported in ret, not the end of the VM; a data
+ * pointer outside guest memory ends the VM. */
+struct mg_hvt_block_io {
+    uint32_t handle;   /* in */
+    uint32_t reserved; /* 0 */
+    uint64_t sector;   /* in */
+    uint64_t data;     /* in: guest address of nsectors * sector_size bytes */
+    uint64_t nsectors; /* in */
+    int64_t ret;       /* out */
+};
+
+/* Make earlier writes to the block device durable. ret: 0 or MG_EIO. */
+struct mg_hvt_block_flush {
+    uint32_t handle;   /* in */
+    uint32_t reserved; /* 0 */
+    int64_t ret;       /* out */
+};
+
+/* One frame to or from the net device whose boot device index is handle.
+ * Read: len is the buffer's size; ret is the frame's length, 0 when none is
+ * waiting, or MG_E*. Write: ret is 0 or MG_E*. A frame longer than mtu + 14
+ * (write) is refused with MG_EINVAL. */
+struct mg_hvt_net_io {
+    uint32_t handle;   /* in */
+    uint32_t reserved; /* 0 */
+    uint64_t data;     /* in */
+    uint64_t len;      /* in */
+    int64_t ret;       /* out */
+};
+
+/* End the VM; the tender exits with status & 0xff. */
+struct mg_hvt_halt {
+    int64_t status; /* in */
+};
+
+/* Write "len bytes at msg" and a newline to the console, then end the VM
+ * with MG_EXIT_ABORT. */
+struct mg_hvt_abort {
+    uint64_t msg; /* in */
+    uint64_t len; /* in */
+};
+
+_Static_assert(sizeof(struct mg_hvt_console_write) == 16, "hvt console write layout");
+_Static_assert(sizeof(struct mg_hvt_poll) == 16, "hvt poll layout");
+_Static_assert(sizeof(struct mg_hvt_block_io) == 40, "hvt block io layout");
+_Static_assert(sizeof(struct mg_hvt_block_flush) == 16, "hvt block flush layout");
+_Static_assert(sizeof(struct mg_hvt_net_io) == 32, "hvt net io layout");
+_Static_assert(sizeof(struct mg_hvt_halt) == 8, "hvt halt layout");
+_Static_assert(sizeof(struct mg_hvt_abort) == 16, "hvt abort layout");
+_Static_assert(MG_HVT_HC_ADDR(MG_HVT_HC_COUNT) <= MG_HVT_HC_BASE + 4096, "hypercalls fit one page");
+
+/* Exit statuses the guest's platform uses beyond the unikernel's own. */
+#define MG_EXIT_ABORT 255 /* mg_plat_abort, failed assertion, stack smash */
+#define MG_EXIT_TRAP 254  /* a CPU exception (hvt) or fatal signal (spt) */
+
+#endif

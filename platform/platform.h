@@ -1,0 +1,85 @@
+/* platform.h: the internal contract each target implements (platform/<target>/).
+ *
+ * Everything above this line (runtime, device libraries) is target-independent.
+ * The calls are Solo5-like: narrow, synchronous, no allocation on behalf of
+ * the caller. Network and block calls join this contract with the issues
+ * that bring those devices.
+ */
+#ifndef MIRAGE_PLATFORM_H
+#define MIRAGE_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Boot hand-over: the platform's entry point sets itself up, then calls the
+ * generated mg_main(argc, argv) (see <mirage/unikernel.h>) and exits with its
+ * result through mg_plat_exit. */
+
+/* Write len bytes to the console; never fails (output may be lost). The
+ * platform may buffer: mg_plat_console_flush() pushes it out, and exit and
+ * abort flush. */
+void mg_plat_console_write(const void *buf, size_t len);
+void mg_plat_console_flush(void);
+
+/* Read console input without waiting: count, 0 if none is ready, -1 at end
+ * of input, or MG_ENOTSUP. mg_plat_console_waitq() is woken when input may
+ * be ready. */
+long mg_plat_console_read(void *buf, size_t len);
+struct mg_waitq *mg_plat_console_waitq(void);
+
+/* Monotonic nanoseconds since boot; wall-clock nanoseconds since the epoch. */
+uint64_t mg_plat_monotonic_ns(void);
+int64_t mg_plat_wall_ns(void);
+/* Resolution of the two clocks, in ns (0 if unknown). */
+uint64_t mg_plat_clock_period_ns(void);
+
+/* Fill buf with len bytes from the platform's entropy source. 0, or
+ * MG_ENOSYS if it has none. */
+int mg_plat_entropy(void *buf, size_t len);
+
+/* Wait until the monotonic clock reaches deadline_ns (UINT64_MAX: no
+ * deadline) or until an I/O source is ready, whichever comes first, and
+ * wake the wait queues of the sources that are ready. Returns 0, or
+ * MG_EDEADLK when deadline_ns is UINT64_MAX and no source could ever wake
+ * anything (the scheduler then reports a deadlock). */
+int mg_plat_wait(uint64_t deadline_ns);
+
+/* Block devices, named as the device graph names them (block_of_file("disk")
+ * is "disk": on unix the file of that name, on spt/hvt the tender's
+ * --block:disk=FILE). Calls are synchronous: they finish before returning.
+ * I/O is in whole sectors, any number per call; the tender or the OS checks
+ * every range against the capacity. */
+struct mg_plat_block_info {
+    uint64_t capacity;    /* bytes, a multiple of sector_size */
+    uint32_t sector_size; /* bytes per sector */
+    bool read_only;
+};
+/* Open the block device `name`: 0 with *handle and *info set, MG_ENOENT if
+ * the platform has no such device, or MG_E*. */
+int mg_plat_block_open(const char *name, int *handle, struct mg_plat_block_info *info);
+/* Read / write n sectors starting at sector. 0, MG_EINVAL for a range past
+ * the capacity (nothing transferred), MG_EROFS, or MG_EIO. */
+int mg_plat_block_read(int handle, uint64_t sector, void *buf, uint64_t n);
+int mg_plat_block_write(int handle, uint64_t sector, const void *buf, uint64_t n);
+/* Make earlier writes durable. 0 or MG_EIO. */
+int mg_plat_block_flush(int handle);
+
+/* Memory for fiber stacks: *size is rounded up; NULL when out of memory.
+ * The platform may put a guard below the stack. */
+void *mg_plat_stack_alloc(size_t *size);
+void mg_plat_stack_free(void *stack, size_t size);
+
+/* The value of an environment variable at boot, or NULL (always NULL on
+ * targets without an environment). */
+const char *mg_plat_getenv(const char *name);
+
+/* The platform's name, as `mirage configure -t` spells it. */
+const char *mg_plat_name(void);
+
+/* Flush the console and end the unikernel with status. */
+_Noreturn void mg_plat_exit(int status);
+/* Print msg, flush, and end with a failure status (and a core on unix). */
+_Noreturn void mg_plat_abort(const char *msg);
+
+#endif
