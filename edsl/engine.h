@@ -177,6 +177,8 @@ struct impl {
     char *(*build)(struct info *info, struct impl *self);
     const char *(*unsupported)(struct info *info, struct impl *self);
     const void *data;
+    enum mg_plat_device plat_device; /* PLAT_DEVICE_NONE unless the platform provides it */
+    const char *plat_name;
     /* applications: fn applied to args (fn is never an IK_APP) */
     struct impl *fn;
     struct impl **args;
@@ -236,6 +238,14 @@ struct ed_opt {
 
 struct ed_target; /* targets.h */
 
+/* One entry of the device manifest: a platform device of the selected
+ * graph, by name (gen_manifest.c). */
+struct ed_mft_entry {
+    const char *name;
+    enum mg_plat_device kind;
+    const struct dnode *first; /* the first device that named it */
+};
+
 struct info {
     const char *name, *target, *srcdir, *builddir;
 };
@@ -273,6 +283,8 @@ struct ed_state {
     size_t npkgs;
     const char **libs, **headers, **sources, **files; /* deduplicated */
     bool parse_argv;
+    struct ed_mft_entry *mft; /* the platform devices, deduplicated by name, connect order */
+    size_t nmft;
 };
 extern struct ed_state ed;
 
@@ -302,6 +314,19 @@ int ed_resolve(void);
 /* Keys the chosen branches can reach (device keys and the values read),
  * unique by name, sorted. */
 void ed_reachable_keys(struct key ***out, size_t *n);
+
+/* The device manifest (gen_manifest.c). */
+/* Collect ed.mft from ed.selected; on a target whose images carry a
+ * manifest, a name the ABI cannot carry, two kinds under one name or too
+ * many devices are errors at the device's line. Called by ed_resolve. */
+void ed_manifest_collect(void);
+const char *ed_plat_device_name(enum mg_plat_device k); /* "block", "net" */
+/* NULL if name can be a manifest entry's name, else why not. */
+const char *ed_manifest_name_problem(const char *name);
+/* mirage/manifest.c: the ELF note (platform/abi.h's layout). */
+void ed_gen_manifest(struct buf *b);
+/* How to run the artefact: "./dist/hello", "mirage-hvt --block:disk=FILE -- dist/x.hvt". */
+char *ed_run_hint(void);
 
 /* Generation (into b, appended). */
 void ed_gen_main(struct buf *b);

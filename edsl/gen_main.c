@@ -35,6 +35,38 @@ static const char *arg_kind(enum mg_key_kind k)
     return "MG_ARG_STRING";
 }
 
+/* The kind's parser in <mirage/args.h>: naming it in the table is what
+ * links it into the image, and only it (the runtime links the IP parsers
+ * only when something names them). */
+static const char *arg_parser(enum mg_key_kind k)
+{
+    switch (k) {
+    case MG_KEY_BOOL:
+        return "mg_arg_parse_bool";
+    case MG_KEY_INT:
+        return "mg_arg_parse_int";
+    case MG_KEY_INT64:
+        return "mg_arg_parse_int64";
+    case MG_KEY_ENUM:
+        return "mg_arg_parse_enum";
+    case MG_KEY_IPV4:
+        return "mg_arg_parse_ipv4";
+    case MG_KEY_IPV4_PREFIX:
+        return "mg_arg_parse_ipv4_prefix";
+    case MG_KEY_IPV6:
+        return "mg_arg_parse_ipv6";
+    case MG_KEY_IPV6_PREFIX:
+        return "mg_arg_parse_ipv6_prefix";
+    case MG_KEY_IP:
+        return "mg_arg_parse_ip";
+    case MG_KEY_STRING:
+    case MG_KEY_LIST:
+    case MG_KEY_LOGS:
+        break;
+    }
+    return "mg_arg_parse_text";
+}
+
 /* config.c as #line names it: absolute, so compiler messages point at it
  * from wherever make runs. */
 static const char *config_path(const char *file)
@@ -106,7 +138,8 @@ static void gen_keys(struct buf *b)
         buf_cstr(b, k->name);
         if (k->short_name)
             buf_printf(b, ", .short_name = '%c'", k->short_name);
-        buf_printf(b, ", .kind = %s, .var = &%s", arg_kind(k->kind), var);
+        buf_printf(b, ", .kind = %s, .parse = %s, .var = &%s", arg_kind(k->kind),
+                   arg_parser(k->kind), var);
         if (!v)
             buf_printf(b, ", .present = &%s_present", var);
         buf_puts(b, ",\n     .doc = ");

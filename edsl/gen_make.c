@@ -43,20 +43,37 @@ static bool archive_exists(const char *lib)
            0;
 }
 
+/* What else the build reads from the installation: the linker script, the
+ * libc's headers. */
+static void check_installed(const struct ed_target *t)
+{
+    const char *dir = ed_fmt("%s/lib/mirage/%s", ed.prefix, ed.target_name);
+    struct stat st;
+    if (t->ldscript && stat(ed_fmt("%s/%s", dir, t->ldscript), &st) < 0)
+        ed_error(NULL, 0, "target %s: the linker script %s/%s is missing", ed.target_name, dir,
+                 t->ldscript);
+    if (t->freestanding && stat(ed_fmt("%s/include/stdlib.h", dir), &st) < 0)
+        ed_error(NULL, 0, "target %s: the C library's headers are missing (no %s/include/stdlib.h)",
+                 ed.target_name, dir);
+}
+
 int ed_gen_makefile(struct buf *b)
 {
     const struct ed_target *t = ed.target;
     int before = ed_nerrors();
     size_t nlibs = ed_list_len((const void *const *)ed.libs);
-    const char **libs = ed_alloc((nlibs + 3) * sizeof *libs);
+    size_t nbase = ed_list_len((const void *const *)t->base_libs);
+    const char **libs = ed_alloc((nlibs + nbase + 1) * sizeof *libs);
     memcpy(libs, ed.libs, nlibs * sizeof *libs);
-    libs[nlibs++] = "runtime";
-    libs[nlibs++] = "platform";
+    for (size_t i = 0; i < nbase; i++)
+        libs[nlibs++] = t->base_libs[i];
     for (size_t i = 0; i < nlibs; i++)
         if (ed.prefix && !archive_exists(libs[i]))
             ed_error(NULL, 0,
                      "library %s is not built for target %s (no %s/lib/mirage/%s/libmirage-%s.a)",
                      libs[i], ed.target_name, ed.prefix, ed.target_name, libs[i]);
+    if (ed.prefix)
+        check_installed(t);
 
     char *art = ed_artefact();
     buf_printf(b, "# %s\n", ed_generated_banner);
@@ -65,6 +82,10 @@ int ed_gen_makefile(struct buf *b)
     buf_puts(b, "# `make` builds it, `make clean` removes what make wrote.\n\n");
     buf_printf(b, "MIRAGE_PREFIX := %s\n", ed.prefix ? ed.prefix : "/usr/local");
     buf_printf(b, "MIRAGE_LIBDIR := $(MIRAGE_PREFIX)/lib/mirage/%s\n", ed.target_name);
+    if (t->vars)
+        buf_puts(b, t->vars);
+    if (t->ldscript)
+        buf_printf(b, "LDSCRIPT := $(MIRAGE_LIBDIR)/%s\n", t->ldscript);
     buf_printf(b, "CFLAGS := %s -iquote . -I$(MIRAGE_PREFIX)/include -include mirage/%s", t->cflags,
                ed_header_name());
     for (size_t i = 0; ed.reg.cflags[i]; i++)
@@ -75,10 +96,14 @@ int ed_gen_makefile(struct buf *b)
     buf_puts(b, "\nLDLIBS := -L$(MIRAGE_LIBDIR) -Wl,--start-group");
     for (size_t i = 0; i < nlibs; i++)
         buf_printf(b, " -lmirage-%s", libs[i]);
-    buf_puts(b, " -Wl,--end-group");
+    /* Freestanding, the packages' libraries call our libc: one group. */
+    if (!t->freestanding)
+        buf_puts(b, " -Wl,--end-group");
     for (size_t i = 0; i < ed.npkgs; i++)
         for (size_t l = 0; !ed.pkgs[i].build && ed.pkgs[i].libs[l]; l++)
             buf_printf(b, " -l%s", ed.pkgs[i].libs[l]);
+    if (t->freestanding)
+        buf_puts(b, " -Wl,--end-group -lgcc");
     buf_puts(b, "\nARCHIVES :=");
     for (size_t i = 0; i < nlibs; i++)
         buf_printf(b, " $(MIRAGE_LIBDIR)/libmirage-%s.a", libs[i]);
@@ -99,8 +124,11 @@ int ed_gen_makefile(struct buf *b)
             buf_printf(b, " %s", object_of(l[i]));
     }
     buf_printf(b, " _build/%s/mirage/main.o", ed.target_name);
+    if (t->manifest)
+        buf_printf(b, " _build/%s/mirage/manifest.o", ed.target_name);
     buf_printf(b, "\n\nall: %s\n.PHONY: all clean\n\n", art);
-    buf_printf(b, "%s: $(OBJS) $(ARCHIVES)\n\t@mkdir -p $(@D)\n%s\n", art, t->link);
+    buf_printf(b, "%s: $(OBJS) $(ARCHIVES)%s\n\t@mkdir -p $(@D)\n%s\n", art,
+               t->ldscript ? " $(LDSCRIPT)" : "", t->link);
     const char *compile = "\t@mkdir -p $(@D)\n\t$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<\n";
     buf_printf(b, "_build/%s/%%.o: %%.c\n%s", ed.target_name, compile);
     for (size_t pass = 0; pass < 2; pass++) {

@@ -312,6 +312,7 @@ int ed_resolve(void)
     check_foreigns();
     ed_packages_merge(pk, npk, &ed.pkgs, &ed.npkgs);
     ed.parse_argv = strcmp(ed.argv->head->name, "no_argv") != 0;
+    ed_manifest_collect();
     return ed_nerrors() ? -1 : 0;
 }
 

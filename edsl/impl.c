@@ -126,6 +126,16 @@ struct impl *mg_edsl_impl(const char *file, int line, const char *name, struct t
     i->sources = ed_copy_strings(o.sources);
     i->unsupported = o.unsupported;
     i->data = o.data;
+    i->plat_device = o.plat_device;
+    i->plat_name = ed_strdup(o.plat_name);
+    if (o.plat_device != PLAT_DEVICE_NONE && o.plat_device != PLAT_DEVICE_BLOCK &&
+        o.plat_device != PLAT_DEVICE_NET)
+        ed_error(file, line, "impl: device %s: .plat_device %d is not a kind of platform device",
+                 name, (int)o.plat_device);
+    else if (o.plat_device != PLAT_DEVICE_NONE && (!o.plat_name || !*o.plat_name))
+        ed_error(file, line, "impl: device %s: a platform device needs a .plat_name", name);
+    else if (o.plat_device == PLAT_DEVICE_NONE && o.plat_name)
+        ed_error(file, line, "impl: device %s: .plat_name without .plat_device", name);
     if (i->runtime_keys[0])
         ed_error(file, line,
                  "impl: .runtime_keys is for foreign(); a device reads keys with .keys");

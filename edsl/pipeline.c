@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "targets.h"
@@ -41,8 +42,9 @@ static const char *generated_files(void)
 {
     struct buf b = {0};
     const char *fixed[] = {"Makefile", "mirage/main.c", ed_fmt("mirage/%s", ed_header_name()),
-                           "mirage/context"};
-    for (size_t i = 0; i < 4; i++)
+                           "mirage/context", "mirage/manifest.c"};
+    size_t nfixed = ed.target->manifest ? 5 : 4;
+    for (size_t i = 0; i < nfixed; i++)
         buf_printf(&b, "file %s\n", fixed[i]);
     for (size_t i = 0; ed.files[i]; i++) {
         buf_puts(&b, "file ");
@@ -92,15 +94,22 @@ static int do_configure(void)
     }
     if (ed_nerrors())
         return fail();
-    struct buf main_c = {0}, header = {0}, make = {0}, ctx = {0};
+    struct buf main_c = {0}, header = {0}, make = {0}, ctx = {0}, mft = {0};
     ed_gen_main(&main_c);
     ed_gen_header(&header);
     ed_gen_makefile(&make);
     ed_gen_context(&ctx, ed.cargc, (char *const *)ed.cargv);
+    if (ed.target->manifest)
+        ed_gen_manifest(&mft);
+    const char *mft_path = ed_fmt("%s/manifest.c", ed.info.builddir);
     if (!ed_nerrors()) {
         ed_write_if_changed(ed_fmt("%s/main.c", ed.info.builddir), main_c.p, main_c.len);
         ed_write_if_changed(ed_fmt("%s/%s", ed.info.builddir, ed_header_name()), header.p,
                             header.len);
+        if (ed.target->manifest)
+            ed_write_if_changed(mft_path, mft.p, mft.len);
+        else if (unlink(mft_path) < 0 && errno != ENOENT) /* a former target's */
+            ed_error(NULL, 0, "cannot remove %s: %s", mft_path, strerror(errno));
         ed_write_if_changed(mk, make.p, make.len);
         ed_write_if_changed(ed_fmt("%s/context", ed.info.builddir), ctx.p, ctx.len);
     }
@@ -108,7 +117,11 @@ static int do_configure(void)
     buf_free(&header);
     buf_free(&make);
     buf_free(&ctx);
-    return ed_nerrors() ? fail() : 0;
+    buf_free(&mft);
+    if (ed_nerrors())
+        return fail();
+    printf("run: %s\n", ed_run_hint());
+    return 0;
 }
 
 static int do_query(const char *what)
@@ -149,10 +162,21 @@ static int do_query(const char *what)
         ed_gen_header(&b);
     } else if (strcmp(w, "context") == 0) {
         ed_gen_context(&b, ed.cargc, (char *const *)ed.cargv);
+    } else if (strcmp(w, "manifest") == 0 || strcmp(w, "manifest.c") == 0) {
+        if (!ed.target->manifest)
+            ed_error(NULL, 0,
+                     "query %s: a %s unikernel has no device manifest (spt and hvt images "
+                     "have one; -t TARGET chooses)",
+                     w, ed.target_name);
+        else if (strcmp(w, "manifest.c") == 0)
+            ed_gen_manifest(&b);
+        else
+            for (size_t i = 0; i < ed.nmft; i++)
+                buf_printf(&b, "%s %s\n", ed.mft[i].name, ed_plat_device_name(ed.mft[i].kind));
     } else {
         ed_error(NULL, 0,
                  "query: unknown artefact \"%s\" (name, packages, libraries, files, keys, "
-                 "Makefile, main.c, header, context)",
+                 "Makefile, main.c, header, context, manifest, manifest.c)",
                  w);
     }
     int rc = ed_nerrors() ? fail() : 0;

@@ -7,4 +7,5 @@ const struct ed_target ed_target_unix = {
     .ldflags = "-Wl,--gc-sections",
     .suffix = "",
     .link = "\t$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)\n",
+    .base_libs = (const char *const[]){"runtime", "platform", NULL},
 };

@@ -4,8 +4,8 @@
 #include "targets.h"
 
 const struct ed_known_target ed_known_targets[] = {
-    {"unix", &ed_target_unix}, {"spt", NULL}, {"hvt", NULL},
-    {"virtio", NULL},          {"xen", NULL}, {"qubes", NULL},
+    {"unix", &ed_target_unix}, {"spt", &ed_target_spt}, {"hvt", &ed_target_hvt},
+    {"virtio", NULL},          {"xen", NULL},           {"qubes", NULL},
 };
 const size_t ed_ntargets = sizeof ed_known_targets / sizeof ed_known_targets[0];
 

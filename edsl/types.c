@@ -22,23 +22,26 @@ T(mclock, "mclock", "MCLOCK", "struct mg_mclock", "mirage/clock.h");
 T(reporter, "reporter", "REPORTER", "struct mg_reporter", "mirage/log.h");
 T(random, "random", "RANDOM", "struct mg_random", "mirage/random.h");
 T(console, "console", "CONSOLE", "struct mg_console", "mirage/console.h");
-T(block, "block", "BLOCK", "struct mg_block", NULL);
-T(kv_ro, "kv_ro", "KV_RO", "struct mg_kv_ro", NULL);
-T(kv_rw, "kv_rw", "KV_RW", "struct mg_kv_rw", NULL);
-T(network, "network", "NETWORK", "struct mg_network", NULL);
-T(ethernet, "ethernet", "ETHERNET", "struct mg_ethernet", NULL);
-T(arpv4, "arpv4", "ARPV4", "struct mg_arpv4", NULL);
+T(block, "block", "BLOCK", "struct mg_block", "mirage/block.h");
+T(kv_ro, "kv_ro", "KV_RO", "struct mg_kv_ro", "mirage/kv.h");
+T(kv_rw, "kv_rw", "KV_RW", "struct mg_kv_rw", "mirage/kv.h");
+T(network, "network", "NETWORK", "struct mg_network", "mirage/net.h");
+T(ethernet, "ethernet", "ETHERNET", "struct mg_ethernet", "mirage/ethernet.h");
+T(arpv4, "arpv4", "ARPV4", "struct mg_arpv4", "mirage/arp.h");
 /* struct mg_ip and mg_ipv4/6 are the address values of <mirage/ipaddr.h>;
- * the IP layers' handles are named apart from them. */
-T(ip, "ip", "IP", "struct mg_ip_layer", NULL);
-TF(ipv4, "ipv4", "IPV4", "struct mg_ipv4_layer", ip);
-TF(ipv6, "ipv6", "IPV6", "struct mg_ipv6_layer", ip);
-TF(ipv4v6, "ipv4v6", "IPV4V6", "struct mg_ipv4v6_layer", ip);
-T(udp, "udp", "UDP", "struct mg_udp", NULL);
-TF(udpv4v6, "udpv4v6", "UDPV4V6", "struct mg_udpv4v6", udp);
-T(tcp, "tcp", "TCP", "struct mg_tcp", NULL);
-TF(tcpv4v6, "tcpv4v6", "TCPV4V6", "struct mg_tcpv4v6", tcp);
-T(stackv4v6, "stackv4v6", "STACKV4V6", "struct mg_stackv4v6", NULL);
+ * every IP layer's handle is one struct mg_ip_layer (its addresses are
+ * struct mg_ip of either version), and so every version of UDP and TCP
+ * shares struct mg_udp and struct mg_tcp: a polymorphic parameter takes
+ * any of them as it is. */
+T(ip, "ip", "IP", "struct mg_ip_layer", "mirage/ip.h");
+TF(ipv4, "ipv4", "IPV4", "struct mg_ip_layer", ip);
+TF(ipv6, "ipv6", "IPV6", "struct mg_ip_layer", ip);
+TF(ipv4v6, "ipv4v6", "IPV4V6", "struct mg_ip_layer", ip);
+T(udp, "udp", "UDP", "struct mg_udp", "mirage/udp.h");
+TF(udpv4v6, "udpv4v6", "UDPV4V6", "struct mg_udp", udp);
+T(tcp, "tcp", "TCP", "struct mg_tcp", "mirage/tcp.h");
+TF(tcpv4v6, "tcpv4v6", "TCPV4V6", "struct mg_tcp", tcp);
+T(stackv4v6, "stackv4v6", "STACKV4V6", "struct mg_stackv4v6", "mirage/stack.h");
 T(resolver, "resolver", "RESOLVER", "struct mg_resolver", NULL);
 T(dns_client, "dns_client", "DNS_CLIENT", "struct mg_dns_client", NULL);
 T(happy_eyeballs, "happy_eyeballs", "HAPPY_EYEBALLS", "struct mg_happy_eyeballs", NULL);

@@ -238,6 +238,17 @@ struct impl_opts {
     /* NULL if the device can run on info's target, else why it cannot. */
     const char *(*unsupported)(struct info *info, struct impl *self);
     const void *data;                  /* the constructor's own data: impl_data(self) */
+    /* A device the platform provides by name (the tenders' --block:NAME=FILE,
+     * --net:NAME=TAP): on spt and hvt it is listed in the image's device
+     * manifest, which the tender checks against its command line. Devices
+     * with one plat_name are one platform device; plat_name is 1 to 63
+     * letters, digits, - and _ on those targets (checked by configure). */
+    enum mg_plat_device {
+        PLAT_DEVICE_NONE = 0,
+        PLAT_DEVICE_BLOCK = 1, /* = the ABI's MG_MFT_BLOCK */
+        PLAT_DEVICE_NET = 2,   /* = the ABI's MG_MFT_NET */
+    } plat_device;
+    const char *plat_name;
 };
 struct impl *mg_edsl_impl(const char *file, int line, const char *name, struct typ *t, struct impl_opts o);
 /* A device. Two impl() with the same name, type and arguments are one device,
@@ -393,6 +404,235 @@ struct impl *mg_edsl_generic_block(const char *file, int line, const char *name,
                                    struct generic_block_opts o);
 #define generic_block(name, ...) \
     mg_edsl_generic_block(__FILE__, __LINE__, (name), (struct generic_block_opts){._ = 0, __VA_ARGS__})
+
+/* Key-value stores (KV_RO, KV_RW, <mirage/kv.h>). A folder is relative to
+ * config.c's folder for crunch, to where the unikernel runs for the direct
+ * stores (or absolute); two constructors of one folder are one device. */
+struct impl *mg_edsl_crunch(const char *file, int line, const char *dir);
+struct impl *mg_edsl_direct_kv_ro(const char *file, int line, const char *dir);
+struct impl *mg_edsl_direct_kv_rw(const char *file, int line, const char *dir);
+/* crunch("dir"): every file and folder under dir embedded in the image at
+ * build time (any size: the assembler includes the bytes), with its
+ * modification time; the build re-embeds it when something under dir
+ * changes. Symbolic links, devices, FIFOs and sockets are skipped (with a
+ * warning). A missing folder is a configure error at this line. Every target. */
+#define crunch(dir) mg_edsl_crunch(__FILE__, __LINE__, (dir))
+/* direct_kv_ro("dir"): on unix the host folder dir, read at run time, never
+ * escaping it through ".." or symbolic links; on other targets crunch(dir). */
+#define direct_kv_ro(dir) mg_edsl_direct_kv_ro(__FILE__, __LINE__, (dir))
+/* direct_kv_rw("dir"): the host folder dir, read and written; writes survive
+ * crashes (see <mirage/kv_stores.h>). Only on unix: configure refuses it
+ * elsewhere. */
+#define direct_kv_rw(dir) mg_edsl_direct_kv_rw(__FILE__, __LINE__, (dir))
+struct kv_rw_mem_opts {
+    int _;
+    struct impl *clock; /* PCLOCK for modification times; default default_posix_clock() */
+};
+struct impl *mg_edsl_kv_rw_mem(const char *file, int line, struct kv_rw_mem_opts o);
+/* kv_rw_mem(): a KV_RW store in memory, empty at start. */
+#define kv_rw_mem(...) \
+    mg_edsl_kv_rw_mem(__FILE__, __LINE__, (struct kv_rw_mem_opts){._ = 0, __VA_ARGS__})
+struct generic_kv_ro_opts {
+    int _;
+    const char *group; /* prefixes the key: group "data" gives --data-kv_ro */
+    /* Chooses the store by its text: "crunch" or "direct" (any other text:
+     * direct). Default: value_of the configure-time key --kv_ro=crunch|direct,
+     * default crunch (as MirageOS 4's Key.kv_ro). */
+    struct value *key;
+};
+struct impl *mg_edsl_generic_kv_ro(const char *file, int line, const char *dir,
+                                   struct generic_kv_ro_opts o);
+/* generic_kv_ro("dir", ...): crunch(dir) or direct_kv_ro(dir), chosen at configure time. */
+#define generic_kv_ro(dir, ...) \
+    mg_edsl_generic_kv_ro(__FILE__, __LINE__, (dir), (struct generic_kv_ro_opts){._ = 0, __VA_ARGS__})
+
+/* Key-value stores over a block device (KV_RO, <mirage/kv_block.h>): the
+ * names are read once at connect, the values from the device when asked;
+ * on every target that carries the block device. */
+struct impl *mg_edsl_archive(const char *file, int line, struct impl *block);
+struct impl *mg_edsl_fat_ro(const char *file, int line, struct impl *block);
+/* archive(block): the tar archive (ustar, GNU, pax) written on block. */
+#define archive(block) mg_edsl_archive(__FILE__, __LINE__, (block))
+/* fat_ro(block): the FAT12, FAT16 or FAT32 file system on block. */
+#define fat_ro(block) mg_edsl_fat_ro(__FILE__, __LINE__, (block))
+
+/* Network interfaces and the link layer (NETWORK, ETHERNET, ARPV4;
+ * <mirage/net.h>, <mirage/ethernet.h>, <mirage/arp.h>). */
+/* default_network(): the network device "service" (the tenders'
+ * --net:service=TAP); on unix the tap interface of the run-time key
+ * --interface, default tap0. */
+struct impl *default_network(void);
+struct netif_opts {
+    int _;
+    const char *group; /* prefixes the keys: group "eth1" gives --eth1-interface */
+};
+struct impl *mg_edsl_netif(const char *file, int line, const char *name, struct netif_opts o);
+/* netif("eth1", ...): the network device eth1 (--net:eth1=TAP on spt/hvt).
+ * On unix, a tap interface given by the run-time key --interface (default:
+ * the name; it must exist) and the MAC by --mac (default: random, locally
+ * administered). */
+#define netif(name, ...) \
+    mg_edsl_netif(__FILE__, __LINE__, (name), (struct netif_opts){._ = 0, __VA_ARGS__})
+struct impl *mg_edsl_etif(const char *file, int line, struct impl *net);
+/* etif(net): Ethernet framing over the network device net. */
+#define etif(net) mg_edsl_etif(__FILE__, __LINE__, (net))
+struct arp_opts {
+    int _;
+    struct impl *time; /* TIME; default default_time() */
+};
+struct impl *mg_edsl_arp(const char *file, int line, struct impl *eth, struct arp_opts o);
+/* arp(eth, ...): ARP on the Ethernet layer eth, with the run-time key
+ * --arp-probe (default true: RFC 5227 probes before an address is used). */
+#define arp(eth, ...) mg_edsl_arp(__FILE__, __LINE__, (eth), (struct arp_opts){._ = 0, __VA_ARGS__})
+
+/* Socket stacks (unix only: the host's sockets; STACKV4V6, TCPV4V6,
+ * UDPV4V6; <mirage/socket.h>). Their run-time keys, group-prefixed:
+ * --ipv4=PREFIX and --ipv6=PREFIX, the addresses they listen on and send
+ * from (default the argument given, else 0.0.0.0/0 and ::/0: every address
+ * of the host), --ipv4-only and --ipv6-only. Other targets refuse them at
+ * configure time. */
+struct socket_opts {
+    int _;
+    const char *group; /* prefixes the keys: group "service" gives --service-ipv4 */
+};
+struct impl *mg_edsl_socket_stackv4v6(const char *file, int line, struct socket_opts o);
+struct impl *mg_edsl_socket_tcpv4v6(const char *file, int line, const char *ipv4, const char *ipv6,
+                                    struct socket_opts o);
+struct impl *mg_edsl_socket_udpv4v6(const char *file, int line, const char *ipv4, const char *ipv6,
+                                    struct socket_opts o);
+/* socket_stackv4v6(...): TCP and UDP over the host's sockets, no IP layer of ours. */
+#define socket_stackv4v6(...) \
+    mg_edsl_socket_stackv4v6(__FILE__, __LINE__, (struct socket_opts){._ = 0, __VA_ARGS__})
+/* socket_tcpv4v6(ipv4, ipv6, ...), socket_udpv4v6(ipv4, ipv6, ...): the
+ * addresses as text ("10.0.0.2", "fc00::2"), NULL for every address. */
+#define socket_tcpv4v6(ipv4, ipv6, ...) \
+    mg_edsl_socket_tcpv4v6(__FILE__, __LINE__, (ipv4), (ipv6), (struct socket_opts){._ = 0, __VA_ARGS__})
+#define socket_udpv4v6(ipv4, ipv6, ...) \
+    mg_edsl_socket_udpv4v6(__FILE__, __LINE__, (ipv4), (ipv6), (struct socket_opts){._ = 0, __VA_ARGS__})
+
+/* IP layers, UDP and stacks (IPV4, IPV6, IPV4V6, UDP, UDPV4V6, STACKV4V6;
+ * <mirage/ip.h>, <mirage/ipv4.h>, <mirage/udp.h>, <mirage/stack.h>). The
+ * IPv6 types exist and the API is dual-stack, but the IPv6 protocol is not
+ * implemented yet: an IPv6 layer is only accepted as the disabled IPv6 part
+ * of a dual layer or stack, and giving it an address is refused. */
+struct ipv4_config {
+    const char *network; /* "10.0.0.2/24": the address and its prefix */
+    const char *gateway; /* "10.0.0.1", or NULL for none */
+};
+struct ipv6_config {
+    const char *network;
+    const char *gateway;
+};
+struct create_ipv4_opts {
+    int _;
+    const char *group;         /* prefixes the keys: group "service" gives --service-ipv4 */
+    struct ipv4_config config; /* the keys' defaults; default 10.0.0.2/24, no gateway */
+    struct key *no_init;       /* a bool key: true leaves ARP untold of the address */
+    struct impl *random;       /* RANDOM; default default_random() */
+    struct impl *clock;        /* MCLOCK; default default_monotonic_clock() */
+};
+struct impl *mg_edsl_create_ipv4(const char *file, int line, struct impl *eth, struct impl *arp,
+                                 struct create_ipv4_opts o);
+/* create_ipv4(eth, arp, ...): IPv4 with ICMP over eth and arp (an IPV4),
+ * with the run-time keys --ipv4=PREFIX (default .config.network, else
+ * 10.0.0.2/24) and --ipv4-gateway=IPV4 (default .config.gateway, else none),
+ * both prefixed by .group. */
+#define create_ipv4(eth, arp, ...) \
+    mg_edsl_create_ipv4(__FILE__, __LINE__, (eth), (arp), (struct create_ipv4_opts){._ = 0, __VA_ARGS__})
+struct create_ipv6_opts {
+    int _;
+    const char *group;
+    struct ipv6_config config; /* refused: IPv6 is not implemented yet */
+    struct key *no_init;
+    struct impl *random, *time, *clock;
+};
+struct impl *mg_edsl_create_ipv6(const char *file, int line, struct impl *net, struct impl *eth,
+                                 struct create_ipv6_opts o);
+/* create_ipv6(net, eth, ...): an IPV6 layer, disabled (keys --ipv6 and
+ * --ipv6-gateway refuse any value); configure refuses it anywhere but as
+ * the IPv6 part of create_ipv4v6 or direct_stackv4v6. */
+#define create_ipv6(net, eth, ...) \
+    mg_edsl_create_ipv6(__FILE__, __LINE__, (net), (eth), (struct create_ipv6_opts){._ = 0, __VA_ARGS__})
+struct create_ipv4v6_opts {
+    int _;
+    const char *group;
+    struct key *ipv4_only, *ipv6_only; /* bool keys; default --ipv4-only, --ipv6-only */
+};
+struct impl *mg_edsl_create_ipv4v6(const char *file, int line, struct impl *ipv4,
+                                   struct impl *ipv6, struct create_ipv4v6_opts o);
+/* create_ipv4v6(ipv4, ipv6, ...): the dual IPV4V6 layer; with IPv6 disabled
+ * it is the IPv4 layer (IPv6 addresses are refused); --ipv6-only=true is refused. */
+#define create_ipv4v6(ipv4, ipv6, ...) \
+    mg_edsl_create_ipv4v6(__FILE__, __LINE__, (ipv4), (ipv6), (struct create_ipv4v6_opts){._ = 0, __VA_ARGS__})
+struct direct_udp_opts {
+    int _;
+    struct impl *random; /* RANDOM (ephemeral ports); default default_random() */
+};
+struct impl *mg_edsl_direct_udp(const char *file, int line, struct impl *ip, struct direct_udp_opts o);
+/* direct_udp(ip, ...): UDP over an IP layer of ours (UDPV4V6 over an IPV4V6, else UDP). */
+#define direct_udp(ip, ...) \
+    mg_edsl_direct_udp(__FILE__, __LINE__, (ip), (struct direct_udp_opts){._ = 0, __VA_ARGS__})
+/* TCP of our own (TCP, TCPV4V6, <mirage/tcp.h>): RFC 9293 over an IP layer. */
+struct direct_tcp_opts {
+    int _;
+    struct impl *mclock; /* MCLOCK for its timers; default default_monotonic_clock() */
+    struct impl *time;   /* TIME; default default_time() */
+    struct impl *random; /* RANDOM for sequence numbers and SYN cookies; default default_random() */
+};
+struct impl *mg_edsl_direct_tcp(const char *file, int line, struct impl *ip, struct direct_tcp_opts o);
+/* direct_tcp(ip, ...): TCP over an IP layer of ours (TCPV4V6 over an IPV4V6, else TCP). */
+#define direct_tcp(ip, ...) \
+    mg_edsl_direct_tcp(__FILE__, __LINE__, (ip), (struct direct_tcp_opts){._ = 0, __VA_ARGS__})
+struct direct_stackv4v6_opts {
+    int _;
+    const char *group;
+    struct key *ipv4_only, *ipv6_only; /* the seed's labelled keys; default --ipv4-only, --ipv6-only */
+    struct impl *mclock, *random, *time;
+};
+struct impl *mg_edsl_direct_stackv4v6(const char *file, int line, struct impl *net,
+                                      struct impl *eth, struct impl *arp, struct impl *ipv4,
+                                      struct impl *ipv6, struct direct_stackv4v6_opts o);
+/* direct_stackv4v6(net, eth, arp, ipv4, ipv6, ...): our stack: the dual
+ * layer of ipv4 and ipv6, direct_udp and direct_tcp over it; connecting it
+ * starts its receiving fiber. */
+#define direct_stackv4v6(net, eth, arp, ipv4, ipv6, ...)                                \
+    mg_edsl_direct_stackv4v6(__FILE__, __LINE__, (net), (eth), (arp), (ipv4), (ipv6),   \
+                             (struct direct_stackv4v6_opts){._ = 0, __VA_ARGS__})
+struct static_ipv4v6_stack_opts {
+    int _;
+    const char *group;
+    struct ipv6_config ipv6_config;
+    struct ipv4_config ipv4_config;
+    struct impl *(*arp)(struct impl *eth); /* default: arp(eth) */
+};
+struct impl *mg_edsl_static_ipv4v6_stack(const char *file, int line, struct impl *net,
+                                         struct static_ipv4v6_stack_opts o);
+/* static_ipv4v6_stack(net, ...): etif, arp, create_ipv4 (keys --ipv4,
+ * --ipv4-gateway), create_ipv6 and direct_stackv4v6 over net. */
+#define static_ipv4v6_stack(net, ...) \
+    mg_edsl_static_ipv4v6_stack(__FILE__, __LINE__, (net), (struct static_ipv4v6_stack_opts){._ = 0, __VA_ARGS__})
+struct generic_stackv4v6_opts {
+    int _;
+    const char *group;
+    struct ipv6_config ipv6_config;
+    struct ipv4_config ipv4_config;
+    /* bool: DHCP instead of static addresses; default value_of the
+     * configure-time key --dhcp (default false). */
+    struct value *dhcp_key;
+    /* "socket", "direct" or "" (unset: socket on unix, direct elsewhere);
+     * default value_of the configure-time key --net. */
+    struct value *net_key;
+};
+struct impl *mg_edsl_generic_stackv4v6(const char *file, int line, struct impl *net,
+                                       struct generic_stackv4v6_opts o);
+/* generic_stackv4v6(net, ...): socket_stackv4v6 or a direct stack over net,
+ * configured statically (static_ipv4v6_stack) or by DHCP (with the run-time
+ * key --dhcp-timeout=SECONDS, default 30, for the first lease). */
+#define generic_stackv4v6(net, ...) \
+    mg_edsl_generic_stackv4v6(__FILE__, __LINE__, (net), (struct generic_stackv4v6_opts){._ = 0, __VA_ARGS__})
+struct impl *mg_edsl_tcpv4v6_of_stackv4v6(const char *file, int line, struct impl *stack);
+/* tcpv4v6_of_stackv4v6(stack): the stack's TCP (a TCPV4V6). */
+#define tcpv4v6_of_stackv4v6(stack) mg_edsl_tcpv4v6_of_stackv4v6(__FILE__, __LINE__, (stack))
 
 /* Log reporters */
 enum mg_level { LEVEL_DEFAULT = 0, LEVEL_APP, LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO, LEVEL_DEBUG, LEVEL_QUIET };

@@ -113,7 +113,7 @@ _Static_assert(sizeof(struct mg_boot_info) == 104 + 32 * MG_MFT_MAX_ENTRIES, "bo
  * The tender checks the number, the block (8-aligned, wholly in guest
  * memory) and every pointer and length inside it; it answers in the block's
  * out fields and resumes the guest, or ends the VM (halt, abort, a hostile
- * block: "mirage-hvt: <call>: <what is wrong>", status 1). Each field says
+ * call: "mirage-hvt: <call>: <what is wrong>", status 1). Each field says
  * whether it is in (guest to tender) or out (tender to guest). The guest
  * issues one call at a time (one vCPU), so a block may live on its stack.
  */
@@ -131,6 +131,8 @@ enum mg_hvt_hc {
     MG_HVT_HC_NET_WRITE = 7,     /* struct mg_hvt_net_io */
     MG_HVT_HC_HALT = 8,          /* struct mg_hvt_halt: does not return */
     MG_HVT_HC_ABORT = 9,         /* struct mg_hvt_abort: does not return */
+    MG_HVT_HC_NET_READV = 10,    /* struct mg_hvt_net_batch */
+    MG_HVT_HC_NET_WRITEV = 11,   /* struct mg_hvt_net_batch */
     MG_HVT_HC_COUNT
 };
 
@@ -142,18 +144,18 @@ struct mg_hvt_console_write {
 };
 
 /* Wait until a net device has input or timeout_ns passes (UINT64_MAX: no
- * timeout; 0: just look). ready bit i is set when boot device i (a net
- * device) can be read without waiting. */
+ * timeout, only with a net device to wait for; 0: just look). ready bit i
+ * is set when boot device i (a net device) can be read without waiting. */
 struct mg_hvt_poll {
     uint64_t timeout_ns; /* in: relative, in ns */
     uint64_t ready;      /* out */
 };
 
 /* Read or write nsectors whole sectors starting at sector of the block
- * device whose boot device index is handle. ret: 0, MG_EINVAL (range past
- * the capacity: nothing transferred), MG_EROFS or MG_EIO. A range past the
- * capacity is a guest bug reported in ret, not the end of the VM; a data
- * pointer outside guest memory ends the VM. */
+ * device whose boot device index is handle. ret: 0, MG_EROFS (a write to a
+ * read-only device) or MG_EIO. The guest checks ranges against the
+ * capacity in its boot info: a range past it, an unknown handle, a data
+ * buffer outside guest memory or a non-zero reserved field ends the VM. */
 struct mg_hvt_block_io {
     uint32_t handle;   /* in */
     uint32_t reserved; /* 0 */
@@ -172,13 +174,36 @@ struct mg_hvt_block_flush {
 
 /* One frame to or from the net device whose boot device index is handle.
  * Read: len is the buffer's size; ret is the frame's length, 0 when none is
- * waiting, or MG_E*. Write: ret is 0 or MG_E*. A frame longer than mtu + 14
- * (write) is refused with MG_EINVAL. */
+ * waiting, or MG_EIO. Write: ret is 0, MG_EINVAL (longer than mtu + 14),
+ * MG_EAGAIN (the tap is full: the frame is dropped) or MG_EIO. */
 struct mg_hvt_net_io {
     uint32_t handle;   /* in */
     uint32_t reserved; /* 0 */
     uint64_t data;     /* in */
     uint64_t len;      /* in */
+    int64_t ret;       /* out */
+};
+
+/* Several frames to or from one net device in one exit: frames is the
+ * guest address of count struct mg_hvt_net_frame (count at most
+ * MG_HVT_NET_BATCH_MAX). Read: each len is in a buffer's size and out the
+ * frame's length; frames are read until count or until none is waiting; a
+ * frame longer than its buffer is dropped and not counted; ret is how many
+ * were read (0: none waiting) or MG_EIO. Write: each len is the frame's
+ * length; frames are written in order until the tap is full; ret is how
+ * many were taken, MG_EINVAL (a frame longer than mtu + 14: none written)
+ * or MG_EIO. A buffer outside guest memory, an unknown handle, a count above
+ * the maximum or a non-zero reserved field ends the VM. */
+#define MG_HVT_NET_BATCH_MAX 64
+struct mg_hvt_net_frame {
+    uint64_t data; /* in */
+    uint64_t len;  /* in; read: out too */
+};
+struct mg_hvt_net_batch {
+    uint32_t handle;   /* in */
+    uint32_t count;    /* in */
+    uint64_t frames;   /* in */
+    uint64_t reserved; /* 0 */
     int64_t ret;       /* out */
 };
 
@@ -199,6 +224,8 @@ _Static_assert(sizeof(struct mg_hvt_poll) == 16, "hvt poll layout");
 _Static_assert(sizeof(struct mg_hvt_block_io) == 40, "hvt block io layout");
 _Static_assert(sizeof(struct mg_hvt_block_flush) == 16, "hvt block flush layout");
 _Static_assert(sizeof(struct mg_hvt_net_io) == 32, "hvt net io layout");
+_Static_assert(sizeof(struct mg_hvt_net_frame) == 16, "hvt net frame layout");
+_Static_assert(sizeof(struct mg_hvt_net_batch) == 32, "hvt net batch layout");
 _Static_assert(sizeof(struct mg_hvt_halt) == 8, "hvt halt layout");
 _Static_assert(sizeof(struct mg_hvt_abort) == 16, "hvt abort layout");
 _Static_assert(MG_HVT_HC_ADDR(MG_HVT_HC_COUNT) <= MG_HVT_HC_BASE + 4096, "hypercalls fit one page");

@@ -59,11 +59,59 @@ struct mg_plat_block_info {
  * the platform has no such device, or MG_E*. */
 int mg_plat_block_open(const char *name, int *handle, struct mg_plat_block_info *info);
 /* Read / write n sectors starting at sector. 0, MG_EINVAL for a range past
- * the capacity (nothing transferred), MG_EROFS, or MG_EIO. */
+ * the capacity (nothing transferred), MG_EBADF for a handle not opened,
+ * MG_EROFS, or MG_EIO. */
 int mg_plat_block_read(int handle, uint64_t sector, void *buf, uint64_t n);
 int mg_plat_block_write(int handle, uint64_t sector, const void *buf, uint64_t n);
 /* Make earlier writes durable. 0 or MG_EIO. */
 int mg_plat_block_flush(int handle);
+
+/* Network devices, named as the device graph names them (default_network()
+ * is "service", netif("eth1") is "eth1"): on unix the tap interface of that
+ * name, on spt/hvt what the tender attached with --net:NAME=TAP. Frames are
+ * whole Ethernet frames. Reads and writes move batches, so that a burst
+ * costs one system call or VM exit, not one per frame; neither waits. */
+struct mg_plat_net_info {
+    uint8_t mac[6];
+    uint16_t mtu;      /* payload bytes after the Ethernet header */
+    uint32_t features; /* MG_PLAT_NET_F_*: offloads the host accepts */
+};
+/* Offloads (the tap's virtio-net header, IFF_VNET_HDR): checksums the host
+ * completes, and TCP segments larger than the MTU that it cuts up. Each
+ * works both ways: with F_CSUM, frames written may ask for their checksum
+ * (NEEDS_CSUM) and frames read may come with NEEDS_CSUM (a partial sum from
+ * the host's own stack: known good) or DATA_VALID (verified); with F_TSO4,
+ * frames written may be TCP/IPv4 GSO frames and frames read may be too, up
+ * to 14 + 65535 bytes (the reader sizes its buffers for that). */
+#define MG_PLAT_NET_F_CSUM 1u
+#define MG_PLAT_NET_F_TSO4 2u
+#define MG_PLAT_NET_OFF_NEEDS_CSUM 1u /* virtio's VIRTIO_NET_HDR_F_NEEDS_CSUM */
+#define MG_PLAT_NET_OFF_DATA_VALID 2u /* virtio's VIRTIO_NET_HDR_F_DATA_VALID */
+#define MG_PLAT_NET_GSO_TCPV4 1u      /* virtio's VIRTIO_NET_HDR_GSO_TCPV4 */
+/* What goes with one frame when the device has features: as struct
+ * virtio_net_hdr (flags NEEDS_CSUM / DATA_VALID, gso_type NONE / TCPV4). */
+struct mg_plat_net_offload {
+    uint8_t flags;
+    uint8_t gso_type;
+    uint16_t hdr_len, gso_size, csum_start, csum_offset;
+};
+struct mg_plat_frame {
+    void *buf;  /* read: where the frame goes; write: the frame */
+    size_t len; /* read: in, capacity; out, the frame's length. write: its length */
+    struct mg_plat_net_offload off; /* zero when unused */
+};
+/* Open the network device name: 0 with *handle, *info; MG_ENOENT if there
+ * is no such device; MG_EPERM (unix: no right to open the tap); MG_E*. */
+int mg_plat_net_open(const char *name, int *handle, struct mg_plat_net_info *info);
+/* Read up to n ready frames: the number read (0 if none is ready), or MG_E*.
+ * A frame longer than its buffer is dropped (and not counted as read). */
+int mg_plat_net_read(int handle, struct mg_plat_frame *frames, int n);
+/* Write n frames: the number the host took (the rest could not be queued
+ * now: the caller waits on the queue and retries, or drops), or MG_E*. */
+int mg_plat_net_write(int handle, const struct mg_plat_frame *frames, int n);
+/* Woken by mg_plat_wait when frames may be ready to read, or when the host
+ * can take frames again after a short write. */
+struct mg_waitq *mg_plat_net_waitq(int handle);
 
 /* Memory for fiber stacks: *size is rounded up; NULL when out of memory.
  * The platform may put a guard below the stack. */

@@ -59,10 +59,19 @@ static bool value_like(const char *s)
     return s[0] != '-' || s[1] == '\0' || (s[1] >= '0' && s[1] <= '9');
 }
 
-static int store(const char *prog, const struct mg_arg *a, const char *text, const char *from)
+/* A parser of one argument's text, as struct mg_arg.parse. */
+typedef int (*parser_fn)(const struct mg_arg *a, const char *text, const char **why);
+
+/* Parse text into a with a's own parser, else with by_kind (mg_arg_store
+ * for mg_args_parse; NULL for mg_args_parse_named: refused). */
+static int store(const char *prog, const struct mg_arg *a, const char *text, const char *from,
+                 parser_fn by_kind)
 {
     const char *why = "";
-    if (mg_arg_store(a, text, &why) == 0) {
+    parser_fn fn = a->parse ? a->parse : by_kind;
+    if (!fn)
+        return bad(prog, "%s: no parser for its kind in this image", from);
+    if (fn(a, text, &why) == 0) {
         if (a->present)
             *a->present = true;
         return 0;
@@ -82,7 +91,7 @@ static int store(const char *prog, const struct mg_arg *a, const char *text, con
 }
 
 static int parse_argv(const char *prog, const struct mg_arg *args, size_t nargs, int argc, char **argv,
-                      bool *seen)
+                      bool *seen, parser_fn by_kind)
 {
     bool options = true;
     char from[160];
@@ -140,14 +149,15 @@ static int parse_argv(const char *prog, const struct mg_arg *args, size_t nargs,
         if (seen[k])
             return bad(prog, "option '--%s' given more than once", a->name);
         seen[k] = true;
-        int rc = store(prog, a, value, from);
+        int rc = store(prog, a, value, from, by_kind);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-static int finish(const char *prog, const struct mg_arg *args, size_t nargs, const bool *seen)
+static int finish(const char *prog, const struct mg_arg *args, size_t nargs, const bool *seen,
+                  parser_fn by_kind)
 {
     char from[160];
     for (size_t i = 0; i < nargs; i++) {
@@ -155,7 +165,7 @@ static int finish(const char *prog, const struct mg_arg *args, size_t nargs, con
         const char *v = !seen[i] && a->env ? mg_plat_getenv(a->env) : NULL;
         if (v) {
             snprintf(from, sizeof from, "environment variable %s", a->env);
-            int rc = store(prog, a, v, from);
+            int rc = store(prog, a, v, from, by_kind);
             if (rc)
                 return rc;
         }
@@ -177,7 +187,8 @@ static int finish(const char *prog, const struct mg_arg *args, size_t nargs, con
     return 0;
 }
 
-int mg_args_parse(const char *prog, const struct mg_arg *args, size_t nargs, int argc, char **argv)
+static int parse(const char *prog, const struct mg_arg *args, size_t nargs, int argc, char **argv,
+                 parser_fn by_kind)
 {
     bool one;
     bool *seen = nargs ? malloc(nargs * sizeof *seen) : &one;
@@ -188,12 +199,23 @@ int mg_args_parse(const char *prog, const struct mg_arg *args, size_t nargs, int
         if (args[i].present)
             *args[i].present = false;
     }
-    int rc = parse_argv(prog, args, nargs, argc, argv, seen);
+    int rc = parse_argv(prog, args, nargs, argc, argv, seen, by_kind);
     if (rc == 0)
-        rc = finish(prog, args, nargs, seen);
+        rc = finish(prog, args, nargs, seen, by_kind);
     if (nargs)
         free(seen);
     return rc;
+}
+
+int mg_args_parse(const char *prog, const struct mg_arg *args, size_t nargs, int argc, char **argv)
+{
+    return parse(prog, args, nargs, argc, argv, mg_arg_store);
+}
+
+int mg_args_parse_named(const char *prog, const struct mg_arg *args, size_t nargs, int argc,
+                        char **argv)
+{
+    return parse(prog, args, nargs, argc, argv, NULL);
 }
 
 void mg_args_help(const char *prog, const struct mg_arg *args, size_t nargs)

@@ -49,68 +49,78 @@ static int parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
     return 0;
 }
 
-static int parse_bool(const char *s, bool *out)
+int mg_arg_parse_bool(const struct mg_arg *a, const char *text, const char **why)
 {
-    if (strcmp(s, "true") == 0)
-        *out = true;
-    else if (strcmp(s, "false") == 0)
-        *out = false;
+    *why = "expected true or false";
+    if (strcmp(text, "true") == 0)
+        *(bool *)a->var = true;
+    else if (strcmp(text, "false") == 0)
+        *(bool *)a->var = false;
     else
         return MG_EINVAL;
     return 0;
 }
 
+int mg_arg_parse_int(const struct mg_arg *a, const char *text, const char **why)
+{
+    int64_t i;
+    int rc = parse_int(text, LONG_MIN, LONG_MAX, &i);
+    *why = rc == MG_ERANGE ? "out of range" : "expected an integer";
+    if (rc == 0)
+        *(long *)a->var = (long)i;
+    return rc;
+}
+
+int mg_arg_parse_int64(const struct mg_arg *a, const char *text, const char **why)
+{
+    int64_t i;
+    int rc = parse_int(text, INT64_MIN, INT64_MAX, &i);
+    *why = rc == MG_ERANGE ? "out of range" : "expected an integer";
+    if (rc == 0)
+        *(int64_t *)a->var = i;
+    return rc;
+}
+
+int mg_arg_parse_text(const struct mg_arg *a, const char *text, const char **why)
+{
+    (void)why;
+    *(const char **)a->var = text;
+    return 0;
+}
+
+int mg_arg_parse_enum(const struct mg_arg *a, const char *text, const char **why)
+{
+    *why = "expected one of the choices";
+    for (const char *const *c = a->choices; c && *c; c++)
+        if (strcmp(*c, text) == 0) {
+            *(const char **)a->var = *c;
+            return 0;
+        }
+    return MG_EINVAL;
+}
+
+/* The IP kinds' parsers are in ipaddr.c, with the address parsers. */
 int mg_arg_store(const struct mg_arg *a, const char *text, const char **why)
 {
-    int rc = 0;
-    int64_t i;
-    switch (a->kind) {
-    case MG_ARG_BOOL:
-        *why = "expected true or false";
-        return parse_bool(text, a->var);
-    case MG_ARG_INT:
-        rc = parse_int(text, LONG_MIN, LONG_MAX, &i);
-        *why = rc == MG_ERANGE ? "out of range" : "expected an integer";
-        if (rc == 0)
-            *(long *)a->var = (long)i;
-        return rc;
-    case MG_ARG_INT64:
-        rc = parse_int(text, INT64_MIN, INT64_MAX, &i);
-        *why = rc == MG_ERANGE ? "out of range" : "expected an integer";
-        if (rc == 0)
-            *(int64_t *)a->var = i;
-        return rc;
-    case MG_ARG_ENUM:
-        *why = "expected one of the choices";
-        for (const char *const *c = a->choices; c && *c; c++)
-            if (strcmp(*c, text) == 0) {
-                *(const char **)a->var = *c;
-                return 0;
-            }
+    static int (*const by_kind[])(const struct mg_arg *, const char *, const char **) = {
+        [MG_ARG_BOOL] = mg_arg_parse_bool,
+        [MG_ARG_INT] = mg_arg_parse_int,
+        [MG_ARG_INT64] = mg_arg_parse_int64,
+        [MG_ARG_STRING] = mg_arg_parse_text,
+        [MG_ARG_ENUM] = mg_arg_parse_enum,
+        [MG_ARG_LIST] = mg_arg_parse_text,
+        [MG_ARG_IPV4] = mg_arg_parse_ipv4,
+        [MG_ARG_IPV4_PREFIX] = mg_arg_parse_ipv4_prefix,
+        [MG_ARG_IPV6] = mg_arg_parse_ipv6,
+        [MG_ARG_IPV6_PREFIX] = mg_arg_parse_ipv6_prefix,
+        [MG_ARG_IP] = mg_arg_parse_ip,
+        [MG_ARG_LOGS] = mg_arg_parse_text,
+    };
+    if ((unsigned)a->kind >= sizeof by_kind / sizeof by_kind[0] || !by_kind[a->kind]) {
+        *why = "unknown kind of argument";
         return MG_EINVAL;
-    case MG_ARG_STRING:
-    case MG_ARG_LIST:
-    case MG_ARG_LOGS:
-        *(const char **)a->var = text;
-        return 0;
-    case MG_ARG_IPV4:
-        *why = "expected an IPv4 address such as 10.0.0.2";
-        return mg_ipv4_parse(text, a->var);
-    case MG_ARG_IPV4_PREFIX:
-        *why = "expected an IPv4 address and prefix length such as 10.0.0.2/24";
-        return mg_ipv4_prefix_parse(text, a->var);
-    case MG_ARG_IPV6:
-        *why = "expected an IPv6 address such as fd00::2";
-        return mg_ipv6_parse(text, a->var);
-    case MG_ARG_IPV6_PREFIX:
-        *why = "expected an IPv6 address and prefix length such as fd00::2/64";
-        return mg_ipv6_prefix_parse(text, a->var);
-    case MG_ARG_IP:
-        *why = "expected an IPv4 or IPv6 address";
-        return mg_ip_parse(text, a->var);
     }
-    *why = "unknown kind of argument";
-    return MG_EINVAL;
+    return by_kind[a->kind](a, text, why);
 }
 
 const char *mg_arg_docv(const struct mg_arg *a)

@@ -4,8 +4,8 @@
 
 #include <mirage/args.h>
 
-/* Parse text as a's kind and store it in a->var. 0, or MG_EINVAL / MG_ERANGE
- * with *why saying what was expected. MG_ARG_LOGS is only stored here. */
+/* a's parser by its kind (any kind: links every parser): as the
+ * mg_arg_parse_* of <mirage/args.h>, or MG_EINVAL for an unknown kind. */
 int mg_arg_store(const struct mg_arg *a, const char *text, const char **why);
 /* The value's name in help when a->docv is NULL ("INT", "IPV4", ...). */
 const char *mg_arg_docv(const struct mg_arg *a);

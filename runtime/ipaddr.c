@@ -1,8 +1,9 @@
-/* ipaddr.c: IPv4 and IPv6 addresses and prefixes: strict parsers, RFC 5952 printers. */
+/* ipaddr.c: IPv4 and IPv6 addresses and prefixes: strict parsers, RFC 5952 printers, keys. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <mirage/args.h>
 #include <mirage/error.h>
 #include <mirage/ipaddr.h>
 
@@ -179,6 +180,37 @@ int mg_ip_parse(const char *s, struct mg_ip *out)
         return rc;
     *out = a;
     return 0;
+}
+
+/* Run-time keys of the IP kinds (<mirage/args.h>). */
+int mg_arg_parse_ipv4(const struct mg_arg *a, const char *text, const char **why)
+{
+    *why = "expected an IPv4 address such as 10.0.0.2";
+    return mg_ipv4_parse(text, a->var);
+}
+
+int mg_arg_parse_ipv4_prefix(const struct mg_arg *a, const char *text, const char **why)
+{
+    *why = "expected an IPv4 address and prefix length such as 10.0.0.2/24";
+    return mg_ipv4_prefix_parse(text, a->var);
+}
+
+int mg_arg_parse_ipv6(const struct mg_arg *a, const char *text, const char **why)
+{
+    *why = "expected an IPv6 address such as fd00::2";
+    return mg_ipv6_parse(text, a->var);
+}
+
+int mg_arg_parse_ipv6_prefix(const struct mg_arg *a, const char *text, const char **why)
+{
+    *why = "expected an IPv6 address and prefix length such as fd00::2/64";
+    return mg_ipv6_prefix_parse(text, a->var);
+}
+
+int mg_arg_parse_ip(const struct mg_arg *a, const char *text, const char **why)
+{
+    *why = "expected an IPv4 or IPv6 address";
+    return mg_ip_parse(text, a->var);
 }
 
 int mg_ipv4_format(const struct mg_ipv4 *a, char *buf, unsigned long size)

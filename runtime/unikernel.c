@@ -95,8 +95,10 @@ int mg_unikernel_run(const struct mg_unikernel *u, int argc, char **argv)
     prog_name = u->name ? u->name : "mirage";
     mg_args_set_version(u->version);
     char *none[] = {argv && argc > 0 ? argv[0] : (char *)prog_name, NULL};
-    int rc = u->parse_argv ? mg_args_parse(prog_name, u->args, u->nargs, argc, argv)
-                           : mg_args_parse(prog_name, u->args, u->nargs, 1, none);
+    /* Each key names its parser: the image carries no parser of a kind it
+     * has no key of. */
+    int rc = u->parse_argv ? mg_args_parse_named(prog_name, u->args, u->nargs, argc, argv)
+                           : mg_args_parse_named(prog_name, u->args, u->nargs, 1, none);
     if (rc)
         return rc;
     rc = mg_sched_run(boot, (void *)u, "boot");

@@ -38,7 +38,11 @@ static const struct page pages[] = {
                   "DESCRIPTION\n"
                   "       Compiles and runs config.c, checks the device graph it describes and\n"
                   "       writes mirage/main.c, mirage/NAME.h, mirage/context and a Makefile\n"
-                  "       beside config.c. A file whose content does not change is not rewritten.\n"
+                  "       beside config.c; for spt and hvt also mirage/manifest.c, the image's\n"
+                  "       device manifest. A file whose content does not change is not\n"
+                  "       rewritten. The last line says how to run what make builds:\n"
+                  "       `run: ./dist/NAME`, or the tender with one --block:NAME=FILE or\n"
+                  "       --net:NAME=TAP per device of the manifest.\n"
                   "       With a config.c at hand, `mirage configure --help` also lists the keys\n"
                   "       that the chosen target and keys reach.\n\n"
                   "OPTIONS\n"
@@ -58,15 +62,18 @@ static const struct page pages[] = {
               "DESCRIPTION\n"
               "       Runs make beside config.c. Configures first when it was never\n"
               "       configured, and again (with the same arguments) when config.c changed\n"
-              "       since. The artefact is dist/NAME (dist/NAME.TARGET on other targets).\n"},
+              "       since. The artefact is dist/NAME on unix, dist/NAME.spt and\n"
+              "       dist/NAME.hvt (run by mirage-spt and mirage-hvt) on spt and hvt.\n"},
     {"query", "NAME\n"
               "       mirage-query - print one generated artefact without writing it\n\n"
               "SYNOPSIS\n"
               "       mirage query [-f FILE] [WHAT] [--KEY=VALUE]...\n\n"
               "DESCRIPTION\n"
               "       WHAT is one of name (the default), packages, libraries, files, keys,\n"
-              "       Makefile, main.c, header, context. The keys of the last configure are\n"
-              "       used, then those given here.\n"},
+              "       Makefile, main.c, header, context, manifest (spt and hvt: the platform\n"
+              "       devices the tender must attach, one `NAME KIND` line each) and\n"
+              "       manifest.c. The keys of the last configure are used, then those given\n"
+              "       here.\n"},
     {"describe",
      "NAME\n"
      "       mirage-describe - describe the unikernel\n\n"

@@ -12,9 +12,9 @@
 #error "MIRAGE_VERSION comes from the VERSION file, through the Makefile"
 #endif
 
-static const char *const query_whats[] = {"name",   "packages", "libraries", "files",
-                                          "keys",   "Makefile", "makefile",  "main.c",
-                                          "header", "context",  NULL};
+static const char *const query_whats[] = {
+    "name",   "packages", "libraries", "files",    "keys",       "Makefile", "makefile",
+    "main.c", "header",   "context",   "manifest", "manifest.c", NULL};
 
 static bool has_help(const struct argv *a)
 {

@@ -6,7 +6,6 @@
 #include <mirage/block.h>
 
 #include "../engine.h"
-#include "abi.h"
 
 /* What a ramdisk's connect code needs. */
 struct ramdisk_data {
@@ -26,19 +25,6 @@ static char *connect_call(const char *fn, const char *var, const char *name, con
     return code;
 }
 
-/* Is name a device name the tenders' manifest can carry? */
-static bool manifest_name(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n >= MG_MFT_NAME_MAX)
-        return false;
-    for (; *name; name++)
-        if (!((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
-              (*name >= '0' && *name <= '9') || *name == '-' || *name == '_'))
-            return false;
-    return true;
-}
-
 /* ---- block_of_file ----------------------------------------------------- */
 
 static char *file_connect(struct info *info, struct impl *self, const char *var,
@@ -49,33 +35,23 @@ static char *file_connect(struct info *info, struct impl *self, const char *var,
     return connect_call("mg_block_of_file_connect", var, impl_data(self), "");
 }
 
-static const char *file_unsupported(struct info *info, struct impl *self)
-{
-    /* On unix the name is a path; elsewhere it is the tender's
-     * --block:NAME=FILE and goes into the image's manifest. */
-    if (strcmp(info_target(info), "unix") == 0 || manifest_name(impl_data(self)))
-        return NULL;
-    return ed_fmt("block device \"%s\": on this target a block device name is 1 to %d letters, "
-                  "digits, - and _ (the tender's --block:NAME=FILE)",
-                  (const char *)impl_data(self), MG_MFT_NAME_MAX - 1);
-}
-
 struct impl *mg_edsl_block_of_file(const char *file, int line, const char *name)
 {
     if (!name || !*name) {
         ed_error(file, line, "block_of_file: a block device needs a name");
         name = "?";
     }
-    /* The engine finds block devices for the manifest by this name, and
-     * their block name in the data. */
+    /* On unix the name is a path; on spt and hvt it is the tender's
+     * --block:NAME=FILE, listed in the image's manifest (which checks it). */
     const char *data = ed_strdup(name);
     return mg_edsl_impl(file, line, ed_fmt("block_of_file_%s", name), BLOCK,
                         (struct impl_opts){
                             .connect = file_connect,
-                            .unsupported = file_unsupported,
                             .libs = LIBS("block"),
                             .headers = HEADERS("mirage/block.h"),
                             .data = data,
+                            .plat_device = PLAT_DEVICE_BLOCK,
+                            .plat_name = data,
                         });
 }
 

@@ -42,7 +42,26 @@ struct mg_arg {
     /* Called after parsing with the stored value; 0 or MG_EINVAL with
      * *err set (e.g. the log spec). May be NULL. */
     int (*check)(const struct mg_arg *a, const char **err);
+    /* The parser of the value's text, one of mg_arg_parse_* below for the
+     * kind; NULL: mg_args_parse picks it by kind. Naming it lets an image
+     * carry only the parsers of its own keys (see mg_args_parse_named). */
+    int (*parse)(const struct mg_arg *a, const char *text, const char **why);
 };
+
+/* The parsers of each kind: text into a->var (a->kind's type). 0, or
+ * MG_EINVAL / MG_ERANGE (nothing stored) with *why saying what was
+ * expected ("expected an integer"). */
+int mg_arg_parse_bool(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_int(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_int64(const struct mg_arg *a, const char *text, const char **why);
+/* MG_ARG_STRING, MG_ARG_LIST and MG_ARG_LOGS: the text as it is. */
+int mg_arg_parse_text(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_enum(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_ipv4(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_ipv4_prefix(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_ipv6(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_ipv6_prefix(const struct mg_arg *a, const char *text, const char **why);
+int mg_arg_parse_ip(const struct mg_arg *a, const char *text, const char **why);
 
 enum {
     MG_EXIT_HELP = 63,    /* after --help or --version */
@@ -53,6 +72,11 @@ enum {
  * MG_EXIT_BADARGS after printing help or the error (on the console). */
 int mg_args_parse(const char *prog, const struct mg_arg *args, size_t nargs, int argc,
                   char **argv);
+/* mg_args_parse for tables whose every entry names its parser (the
+ * generated main.c's): the parsers of other kinds are not linked. An entry
+ * without one is refused as a bad argument. */
+int mg_args_parse_named(const char *prog, const struct mg_arg *args, size_t nargs, int argc,
+                        char **argv);
 /* Print --help: usage, then each key with docv, doc, default and env. */
 void mg_args_help(const char *prog, const struct mg_arg *args, size_t nargs);
 

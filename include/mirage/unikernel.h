@@ -15,7 +15,7 @@ struct mg_job {
 struct mg_unikernel {
     const char *name;
     const char *version;          /* the mirage version that generated it */
-    const struct mg_arg *args;    /* run-time keys */
+    const struct mg_arg *args;    /* run-time keys, each naming its parser (.parse) */
     size_t nargs;
     bool parse_argv;              /* false with no_argv(): keys keep defaults */
     /* Connect every device in dependency order (in the boot fiber). 0, or

@@ -104,6 +104,8 @@ static struct blk_dev *dev_range(int handle, uint64_t sector, uint64_t n)
 
 int mg_plat_block_read(int handle, uint64_t sector, void *buf, uint64_t n)
 {
+    if (handle < 0 || (size_t)handle >= ndevs)
+        return MG_EBADF; /* as spt and hvt say */
     struct blk_dev *d = dev_range(handle, sector, n);
     if (!d)
         return MG_EINVAL;
@@ -124,6 +126,8 @@ int mg_plat_block_read(int handle, uint64_t sector, void *buf, uint64_t n)
 
 int mg_plat_block_write(int handle, uint64_t sector, const void *buf, uint64_t n)
 {
+    if (handle < 0 || (size_t)handle >= ndevs)
+        return MG_EBADF; /* as spt and hvt say */
     struct blk_dev *d = dev_range(handle, sector, n);
     if (!d)
         return MG_EINVAL;

@@ -203,7 +203,8 @@ static void baked_defaults(void)
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, "static long mg_key_rt = 81L;\n"));
     CHECK(strstr(m, "static long mg_key_both = 82L;\n"));
-    CHECK(strstr(m, "{.name = \"rt\", .kind = MG_ARG_INT, .var = &mg_key_rt,"));
+    CHECK(strstr(m, "{.name = \"rt\", .kind = MG_ARG_INT, .parse = mg_arg_parse_int, "
+                    ".var = &mg_key_rt,"));
     CHECK(strstr(m, ".docv = \"INT\", .dflt = \"81\"}"));
     /* configure-only: a constant, not an argument */
     CHECK(strstr(m, "static long const mg_key_cf __attribute__((unused)) = 83L;\n"));
@@ -329,11 +330,24 @@ static void targets(void)
         "mirage: unknown target \"solaris\"; known targets: unix, spt, hvt, virtio, xen, qubes");
     ed_reset();
     ed_init(NULL, __FILE__, "/src");
+    setenv("MIRAGE_DEFAULT_TARGET", "virtio", 1);
+    ed_cmdline_parse(0, (char *const *)args);
+    CHECK(ed_cmdline_target() == NULL);
+    CHECK_EQ_STR(
+        ed_error_text(0),
+        "mirage: target virtio is not available in this installation (available: unix, spt, hvt)");
+    /* a target the engine knows but the installation did not build */
+    char dir[] = "/tmp/test_edsl_keys.XXXXXX";
+    CHECK(mkdtemp(dir));
+    CHECK(ed_mkdirs(ed_fmt("%s/lib/mirage/unix", dir)) == 0);
+    ed_reset();
+    ed_init(dir, __FILE__, "/src");
     setenv("MIRAGE_DEFAULT_TARGET", "hvt", 1);
     ed_cmdline_parse(0, (char *const *)args);
     CHECK(ed_cmdline_target() == NULL);
     CHECK_EQ_STR(ed_error_text(0),
                  "mirage: target hvt is not available in this installation (available: unix)");
+    CHECK(system(ed_fmt("rm -rf '%s'", dir)) == 0);
     /* the command line beats the environment, in every form */
     const char *forms[][2] = {{"--target=unix", NULL}, {"--target", "unix"}, {"-tunix", NULL}};
     for (size_t i = 0; i < 3; i++) {

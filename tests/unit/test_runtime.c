@@ -160,7 +160,7 @@ static int connect_fails(void)
 
 static long port = 1;
 static const struct mg_arg port_arg[] = {
-    {"port", 0, MG_ARG_INT, &port, NULL, "A port.", NULL, "1", NULL, NULL, NULL},
+    {"port", 0, MG_ARG_INT, &port, NULL, "A port.", NULL, "1", NULL, NULL, NULL, mg_arg_parse_int},
 };
 
 static void unikernel_runs_jobs(void)

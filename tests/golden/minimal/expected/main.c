@@ -9,7 +9,7 @@
 /* run-time keys */
 static const char *mg_key_logs = "*:info";
 static const struct mg_arg mg_args[] = {
-    {.name = "logs", .short_name = 'l', .kind = MG_ARG_LOGS, .var = &mg_key_logs,
+    {.name = "logs", .short_name = 'l', .kind = MG_ARG_LOGS, .parse = mg_arg_parse_text, .var = &mg_key_logs,
      .doc = "Be more or less verbose. LEVEL is a comma-separated list of SRC:LEVEL, or *:LEVEL (or a bare LEVEL) for every source; levels are quiet, app, error, warning, info and debug. For instance *:info,tcp:debug shows info messages of every source and debug messages of tcp.", .docv = "LEVEL", .dflt = "*:info"},
 };
 

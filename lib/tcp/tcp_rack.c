@@ -1,0 +1,162 @@
+/* tcp_rack.c: RACK loss detection (RFC 8985) over a log of transmissions: losses by time, not by
+ * counting duplicate ACKs, so that small windows and lost retransmissions recover without a timeout;
+ * and round-trip samples of microseconds from the same log. */
+#include <stdlib.h>
+
+#include "tcp_int.h"
+
+/* Transmissions remembered per connection at most (a full send buffer of
+ * full segments is about 180); beyond, the oldest are forgotten and their
+ * losses are left to the SACK count and the timers. */
+#define XR_MAX 1024u
+
+static struct tcp_xrec *xr_at(const struct tcp_conn *c, uint32_t i)
+{
+    return &c->xr[(c->xr_head + i) % c->xr_cap];
+}
+
+static void xr_pop(struct tcp_conn *c)
+{
+    c->xr_head = (c->xr_head + 1) % c->xr_cap;
+    c->xr_len--;
+}
+
+static bool xr_grow(struct tcp_conn *c)
+{
+    uint32_t cap = c->xr_cap ? c->xr_cap * 2 : 16;
+    if (cap > XR_MAX)
+        return false;
+    struct tcp_xrec *n = malloc(cap * sizeof *n);
+    if (!n)
+        return false;
+    for (uint32_t i = 0; i < c->xr_len; i++)
+        n[i] = *xr_at(c, i);
+    free(c->xr);
+    c->xr = n;
+    c->xr_cap = cap;
+    c->xr_head = 0;
+    return true;
+}
+
+void tcp_rack_sent(struct tcp_conn *c, uint32_t start, uint32_t end, bool rexmit)
+{
+    if (c->xr_len == c->xr_cap && !xr_grow(c)) {
+        if (!c->xr_cap)
+            return;
+        xr_pop(c);
+    }
+    struct tcp_xrec *r = &c->xr[(c->xr_head + c->xr_len) % c->xr_cap];
+    r->start = start;
+    r->end = end;
+    r->ts = tcp_now(c->st);
+    r->rexmit = rexmit;
+    c->xr_len++;
+}
+
+void tcp_rack_free(struct tcp_conn *c)
+{
+    free(c->xr);
+    c->xr = NULL;
+    c->xr_cap = c->xr_len = c->xr_head = 0;
+}
+
+static bool sacked(const struct tcp_conn *c, uint32_t start, uint32_t end)
+{
+    for (unsigned i = 0; i < c->nsb; i++)
+        if (SEQ_LEQ(c->sb[i].start, start) && SEQ_LEQ(end, c->sb[i].end))
+            return true;
+    return false;
+}
+
+/* RFC 8985 6.2: a quarter of the minimum RTT, more after DSACKs showed
+ * reordering, never more than the smoothed RTT. */
+static uint64_t reo_wnd_ns(const struct tcp_conn *c)
+{
+    uint64_t w = (uint64_t)c->min_rtt_us * c->reo_wnd_mult / 4;
+    if (c->srtt_us && w > c->srtt_us)
+        w = c->srtt_us;
+    return w * 1000u;
+}
+
+static void detect(struct tcp_conn *c, uint64_t now)
+{
+    if (!c->rack_ts)
+        return;
+    uint64_t wait = 0, reo = reo_wnd_ns(c), rtt = (uint64_t)c->rack_rtt_us * 1000u;
+    for (uint32_t i = 0; i < c->xr_len; i++) {
+        const struct tcp_xrec *r = xr_at(c, i);
+        if (r->ts >= c->rack_ts)
+            break; /* sent no earlier than the newest delivered: not judged */
+        if (SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end))
+            continue;
+        uint64_t due = r->ts + rtt + reo;
+        if (now < due) {
+            if (!wait || due < wait)
+                wait = due;
+            continue;
+        }
+        if (!r->rexmit) {
+            if (SEQ_GT(r->end, c->rack_lost))
+                c->rack_lost = r->end;
+        } else if (SEQ_LT(r->start, c->high_rxt) && SEQ_GEQ(r->start, c->snd_una)) {
+            /* A resent segment lost again: it goes once more. */
+            c->high_rxt = r->start;
+        }
+    }
+    if (SEQ_LT(c->rack_lost, c->snd_una))
+        c->rack_lost = c->snd_una;
+    if (wait != c->t_reo) {
+        c->t_reo = wait;
+        tcp_timer_update(c);
+    }
+}
+
+void tcp_rack_update(struct tcp_conn *c, bool acked)
+{
+    (void)acked;
+    uint64_t now = tcp_now(c->st);
+    /* The newest transmission now delivered (acked or SACKed); the log is
+     * in time order, so the search stops at what was known already. */
+    struct tcp_xrec newest = {0};
+    bool found = false;
+    for (uint32_t i = c->xr_len; i-- > 0;) {
+        const struct tcp_xrec *r = xr_at(c, i);
+        if (r->ts <= c->rack_ts)
+            break;
+        if (SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end)) {
+            newest = *r;
+            found = true;
+            break;
+        }
+    }
+    while (c->xr_len && SEQ_LEQ(xr_at(c, 0)->end, c->snd_una))
+        xr_pop(c);
+    if (found) {
+        uint32_t rtt = (uint32_t)((now - newest.ts) / 1000u);
+        if (!newest.rexmit) {
+            /* Microseconds, from our own clock: far finer than the
+             * timestamp option's milliseconds. */
+            tcp_rtt_sample(c, rtt);
+            if (!c->min_rtt_us || rtt < c->min_rtt_us)
+                c->min_rtt_us = rtt ? rtt : 1;
+        }
+        /* A resent segment's round trip is ambiguous (Karn) unless it
+         * clearly comes from the resending (RFC 8985 6.2 step 2). */
+        if (!newest.rexmit || rtt >= c->min_rtt_us) {
+            c->rack_ts = newest.ts;
+            c->rack_rtt_us = rtt;
+        }
+    }
+    if ((c->flags & TF_SACK) && (c->nsb || c->t_reo))
+        detect(c, now);
+    else if (c->t_reo) {
+        c->t_reo = 0;
+        tcp_timer_update(c);
+    }
+}
+
+void tcp_rack_timer(struct tcp_conn *c)
+{
+    c->t_reo = 0;
+    detect(c, tcp_now(c->st));
+}
