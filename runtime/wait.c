@@ -52,6 +52,10 @@ int mg_sched_park(struct mg_waitq *q, uint64_t deadline, const char *what, bool 
     self->waits_in = what;
     self->wake_reason = 0;
     mg_sched_suspend();
+    /* Cancelled after a wake-up made it runnable: the cancel still wins, so
+     * the caller cannot go on with state its canceller has since freed. */
+    if (cancellable && self->cancelled)
+        return MG_ECANCELED;
     return self->wake_reason;
 }
 
