@@ -38,7 +38,17 @@ size_t tcp_bq_append(struct tcp_stack *st, struct tcp_bq *q, const void *data, s
         if (!q->tail || q->end == q->tail->cap) {
             bool first = q->len == 0;
             uint32_t cap = first && len - done < BQ_SMALL ? BQ_SMALL : BQ_LARGE;
-            struct tcp_chunk *ch = chunk_new(st, cap, first);
+            struct tcp_chunk *ch = NULL;
+            if (first && q->spare && cap == BQ_SMALL) {
+                ch = q->spare;
+                q->spare = NULL;
+            } else {
+                ch = chunk_new(st, cap, first);
+                if (!ch && first && q->spare) {
+                    ch = q->spare; /* short of memory: the spare will do */
+                    q->spare = NULL;
+                }
+            }
             if (!ch) {
                 st->stats.mem_drops++;
                 break;
@@ -80,14 +90,29 @@ void tcp_bq_drop(struct tcp_stack *st, struct tcp_bq *q, size_t n)
         q->off = 0;
         if (!q->head)
             q->tail = NULL, q->end = 0;
-        chunk_free(st, h);
+        if (!q->head && !q->spare && h->cap == BQ_SMALL)
+            q->spare = h; /* emptied: keep a small chunk as the spare */
+        else
+            chunk_free(st, h);
     }
     if (q->len == 0 && q->head) {
-        /* Nothing left: give the last chunk back too. */
-        chunk_free(st, q->head);
+        /* Nothing left: give the last chunk back too, or keep it as the
+         * spare if it is a small one and there is none. */
+        if (!q->spare && q->head->cap == BQ_SMALL)
+            q->spare = q->head;
+        else
+            chunk_free(st, q->head);
         q->head = q->tail = NULL;
         q->off = q->end = 0;
     }
+}
+
+bool tcp_bq_reserve(struct tcp_stack *st, struct tcp_bq *q)
+{
+    if (q->spare || q->len)
+        return true;
+    q->spare = chunk_new(st, BQ_SMALL, true);
+    return q->spare != NULL;
 }
 
 void tcp_bq_free(struct tcp_stack *st, struct tcp_bq *q)
@@ -96,6 +121,10 @@ void tcp_bq_free(struct tcp_stack *st, struct tcp_bq *q)
         struct tcp_chunk *h = q->head;
         q->head = h->next;
         chunk_free(st, h);
+    }
+    if (q->spare) {
+        chunk_free(st, q->spare);
+        q->spare = NULL;
     }
     q->tail = NULL;
     q->off = q->end = 0;

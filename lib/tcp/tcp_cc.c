@@ -30,6 +30,7 @@ static void undo_prepare(struct tcp_conn *c)
     c->prior_ssthresh = c->ssthresh;
     c->undo_marker = c->snd_una;
     c->undo_retrans = 0;
+    c->undo_nrx = 0;
 }
 
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
@@ -93,11 +94,14 @@ static void rexmit_first(struct tcp_conn *c)
 void tcp_cc_enter_recovery(struct tcp_conn *c)
 {
     c->st->stats.fast_recoveries++;
+    /* Resending everything after a timeout (go-back-N) stops here: from
+     * now on the scoreboard says what to resend. */
+    if (SEQ_LT(c->snd_nxt, c->snd_max))
+        c->snd_nxt = c->snd_max;
     undo_prepare(c);
     c->ssthresh = half_flight(c);
     c->recover = c->snd_max;
     c->flags |= TF_RECOVERY;
-    c->flags &= ~TF_RTTING; /* Karn: the timed segment may be resent */
     c->bytes_acked = 0;
     c->high_rxt = c->snd_una;
     rexmit_first(c);
@@ -166,9 +170,16 @@ void tcp_cc_dsack(struct tcp_conn *c, uint32_t start, uint32_t end)
     c->st->stats.dsacks++;
     if (!c->undo_armed || SEQ_LT(start, c->undo_marker))
         return;
-    uint32_t segs = (end - start + c->mss - 1) / c->mss;
-    c->undo_retrans = c->undo_retrans > segs ? c->undo_retrans - segs : 0;
-    if (c->undo_retrans > 0)
+    /* Only a duplicate of something we resent shows the resending was
+     * needless; the network duplicates segments too. */
+    unsigned i = 0;
+    while (i < c->undo_nrx &&
+           !(SEQ_LT(start, c->undo_rx[i].end) && SEQ_LT(c->undo_rx[i].start, end)))
+        i++;
+    if (i == c->undo_nrx)
+        return;
+    c->undo_rx[i] = c->undo_rx[--c->undo_nrx];
+    if (--c->undo_retrans > 0)
         return;
     /* Every segment resent since the reduction arrived twice: nothing was
      * lost, the network reordered. Back to where we were (RFC 3708), and
@@ -177,7 +188,7 @@ void tcp_cc_dsack(struct tcp_conn *c, uint32_t start, uint32_t end)
     c->undo_armed = false;
     c->cwnd = u32_max(c->cwnd, c->prior_cwnd);
     c->ssthresh = u32_max(c->ssthresh, c->prior_ssthresh);
-    c->reordering = u32_min(c->reordering + 2, TCP_REORDER_MAX);
+    c->reordering = u32_min(c->reordering + 1, TCP_REORDER_MAX);
     if (c->reo_wnd_mult < 16)
         c->reo_wnd_mult++;
     if (c->flags & TF_RECOVERY) {
@@ -203,7 +214,7 @@ void tcp_cc_timeout(struct tcp_conn *c)
     }
     c->cwnd = c->mss;
     c->recover = c->snd_max;
-    c->flags &= ~(TF_RECOVERY | TF_RTTING);
+    c->flags &= ~TF_RECOVERY;
     c->dupacks = 0;
     c->bytes_acked = 0;
     /* What was SACKed is skipped while resending (tcp_output), unless the

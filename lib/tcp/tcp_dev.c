@@ -3,18 +3,25 @@
 #include <string.h>
 
 #include <mirage/error.h>
+#include <mirage/ipaddr.h>
 #include <mirage/random.h>
 
 #include "tcp_glue.h"
+#include "tcp_int.h"
 
 MG_LOG_SRC(tcp_log, "tcp", "our TCP (direct stack)");
 
-/* Segments waiting for the IP layer at most: beyond, new ones are dropped
- * (TCP sends them again); bounds memory when the link stalls. */
+/* Segments (and their bytes) waiting for the IP layer at most: beyond, new
+ * ones are dropped (TCP sends them again); bounds memory when the link
+ * stalls. */
 #define TXQ_MAX 4096
+#define TXQ_BYTES_MAX (8u << 20)
 /* Copy buffers kept for reuse; most segments fit one. */
 #define TX_SPARE_MAX 256
 #define TX_SMALL 2048
+/* The largest segment handed down for the device to cut: an IPv4 datagram
+ * of at most 65535 bytes with the longest TCP header. */
+#define TSO_MAX (65535u - 20u - 60u)
 /* Connections an acceptor takes in a row before letting their fibers run. */
 #define ACCEPT_BURST 64
 
@@ -45,7 +52,7 @@ static void env_output(void *arg, const struct tcp_seg_out *o)
 {
     struct tcp_dev *d = arg;
     size_t len = o->hdr_len + o->pay_len;
-    if (d->txq_len >= TXQ_MAX) {
+    if (d->txq_len >= TXQ_MAX || d->txq_bytes + len > TXQ_BYTES_MAX) {
         d->tx_dropped++;
         return;
     }
@@ -72,7 +79,27 @@ static void env_output(void *arg, const struct tcp_seg_out *o)
     s->len = len;
     s->src = *o->src;
     s->dst = *o->dst;
-    tcp_csum_fill(o->src, o->dst, s->data, len);
+    s->offload = d->offload && o->dst->version == 4;
+    if (s->offload) {
+        /* The device completes the checksum from the pseudo-header sum
+         * (folded, not inverted) and cuts a large segment at the MSS. */
+        uint32_t sum = mg_inet_pseudo_sum(o->src, o->dst, MG_IPPROTO_TCP, (uint32_t)len);
+        while (sum >> 16)
+            sum = (sum & 0xffff) + (sum >> 16);
+        s->data[16] = (uint8_t)(sum >> 8);
+        s->data[17] = (uint8_t)sum;
+        bool gso = o->pay_len > o->mss;
+        s->off = (struct mg_net_offload){
+            .flags = MG_NET_OFF_NEEDS_CSUM,
+            .gso_type = gso ? MG_NET_GSO_TCPV4 : MG_NET_GSO_NONE,
+            .hdr_len = gso ? (uint16_t)o->hdr_len : 0,
+            .gso_size = gso ? o->mss : 0,
+            .csum_start = 0,
+            .csum_offset = 16,
+        };
+    } else {
+        tcp_csum_fill(o->src, o->dst, s->data, len);
+    }
     s->next = NULL;
     if (d->txq_tail)
         d->txq_tail->next = s;
@@ -80,6 +107,7 @@ static void env_output(void *arg, const struct tcp_seg_out *o)
         d->txq_head = s;
     d->txq_tail = s;
     d->txq_len++;
+    d->txq_bytes += len;
 }
 
 static void txseg_put(struct tcp_dev *d, struct tcp_txseg *s)
@@ -104,8 +132,11 @@ void tcp_dev_drain(struct tcp_dev *d)
         if (!d->txq_head)
             d->txq_tail = NULL;
         d->txq_len--;
+        d->txq_bytes -= s->len;
         struct mg_iovec iov = {s->data, s->len};
-        int rc = d->ip->ops->writev(d->ip, &s->src, &s->dst, MG_IPPROTO_TCP, &iov, 1);
+        int rc = s->offload ? d->ip->ops->writev_off(d->ip, &s->src, &s->dst, MG_IPPROTO_TCP,
+                                                     &s->off, &iov, 1)
+                            : d->ip->ops->writev(d->ip, &s->src, &s->dst, MG_IPPROTO_TCP, &iov, 1);
         txseg_put(d, s);
         if (rc < 0) {
             d->tx_errors++;
@@ -151,6 +182,14 @@ static void env_accept_ready(void *arg, struct tcp_listener *l)
     (void)arg;
     struct tcp_glue_listener *gl = tcp_listener_user(l);
     mg_wake_all(&gl->wq);
+}
+
+static void env_notice(void *arg, int what, uint16_t port)
+{
+    (void)arg;
+    if (what == TCP_NOTICE_COOKIES)
+        mg_log_warn(&tcp_log, "port %u: SYN backlog full (a SYN flood?): answering with SYN cookies",
+                    port);
 }
 
 static void env_timer_event(void *arg, uint64_t deadline)
@@ -202,6 +241,19 @@ static void ip_error(void *arg, const struct mg_ip_error *e)
     tcp_dev_drain(d);
 }
 
+/* A debug line about c's peer (cheap when tcp debug logs are off). */
+static void log_conn(const char *what, struct tcp_conn *c)
+{
+    if (!mg_log_enabled(&tcp_log, MG_LOG_DEBUG))
+        return;
+    struct mg_ip r;
+    uint16_t lport, rport;
+    char a[48];
+    tcp_conn_endpoints(c, NULL, &lport, &r, &rport);
+    mg_ip_format(&r, a, sizeof a);
+    mg_log_debug(&tcp_log, "%s: %s port %u, our port %u", what, a, rport, lport);
+}
+
 /* ---- listening ---- */
 
 static void listener_unref(struct tcp_glue_listener *gl)
@@ -231,6 +283,7 @@ static struct tcp_flow *take(struct tcp_glue_listener *gl)
             tcp_abort(c);
             continue;
         }
+        log_conn("accepted", c);
         if (gl->opts.nodelay)
             tcp_set_nodelay(c, true);
         if (gl->opts.keepalive > 0)
@@ -410,6 +463,7 @@ static int dev_connect(struct mg_tcp *t, const struct mg_ip *dst, uint16_t port,
             break;
         }
         if (s != TCP_SYN_SENT && s != TCP_SYN_RCVD) {
+            log_conn("connected", c);
             *out = &f->pub;
             return 0;
         }
@@ -417,6 +471,7 @@ static int dev_connect(struct mg_tcp *t, const struct mg_ip *dst, uint16_t port,
         if (rc == MG_ETIMEDOUT || rc == MG_ECANCELED)
             break;
     }
+    mg_log_debug(&tcp_log, "connect to port %u: %s", port, mg_strerror(rc));
     tcp_abort(c);
     free(f);
     tcp_dev_drain(d);
@@ -473,6 +528,9 @@ int mg_tcp_direct_connect(struct mg_tcp **out, struct mg_ip_layer *ip, struct mg
         mg_random_fill(secret, sizeof secret);
     struct tcp_cfg cfg;
     tcp_cfg_default(&cfg);
+    d->offload = ip->ops->writev_off != NULL;
+    if (d->offload)
+        cfg.tso_max = TSO_MAX;
     struct tcp_env env = {
         .arg = d,
         .now = env_now,
@@ -481,6 +539,7 @@ int mg_tcp_direct_connect(struct mg_tcp **out, struct mg_ip_layer *ip, struct mg
         .event = env_event,
         .accept_ready = env_accept_ready,
         .timer_event = env_timer_event,
+        .notice = env_notice,
     };
     d->st = tcp_stack_new(&cfg, &env, secret);
     memset(secret, 0, sizeof secret);

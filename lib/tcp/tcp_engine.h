@@ -19,14 +19,13 @@
  *  - A connection handed to the user (tcp_connect, tcp_accept) stays valid
  *    memory until tcp_close()/tcp_abort(), whatever happens on the wire.
  *
- * Chosen where the RFCs leave a choice (see docs in tcp_cfg_default()):
+ * Chosen where the RFCs leave a choice (docs/tcp.md has them all):
  * minimum RTO 200 ms (Linux's figure, not RFC 6298's 1 s: the 1 s floor
  * makes one lost segment on a LAN cost a second; spurious timeouts cost
  * less), TIME_WAIT 2*MSL with MSL 30 s by default, zero-window probes and
  * keep-alives as zero-length segments one below SND.UNA (they draw an ACK
- * without sending data), loss recovery with SACK by a FACK-like pipe
- * estimate (RFC 6675 simplified: every hole below the highest SACKed byte
- * is lost), NewReno (RFC 6582) without SACK.
+ * without sending data), loss recovery with SACK by RFC 6675's pipe and
+ * RACK-TLP (RFC 8985), NewReno (RFC 6582) without SACK.
  */
 #ifndef LIB_TCP_ENGINE_H
 #define LIB_TCP_ENGINE_H
@@ -110,7 +109,11 @@ struct tcp_env {
     void (*accept_ready)(void *arg, struct tcp_listener *l);
     /* The earliest timer is now deadline (earlier than tcp_next_timer said). */
     void (*timer_event)(void *arg, uint64_t deadline);
+    /* Something worth a log line (TCP_NOTICE_*) about port; may be NULL. */
+    void (*notice)(void *arg, int what, uint16_t port);
 };
+/* A listener's SYN backlog is full: SYN cookies answer (at most once a minute). */
+#define TCP_NOTICE_COOKIES 1
 
 /* Counters, for tests and logs. */
 struct tcp_stats {
@@ -119,7 +122,7 @@ struct tcp_stats {
     uint64_t challenge_acks, paws_drops, ooo_drops, mem_drops, old_acks;
     uint64_t cookies_sent, cookies_ok, cookies_bad, syn_drops, accept_overflow;
     uint64_t tw_reused, tw_evicted, keepalive_probes, window_probes, tail_probes, conns_opened;
-    uint64_t resets_rcvd, resets_sent, icmp_errors, timeouts;
+    uint64_t resets_rcvd, resets_sent, icmp_errors, timeouts, no_memory;
 };
 
 /* A stack: listeners, connections, timers. secret (16 bytes, from the

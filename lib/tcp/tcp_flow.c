@@ -137,6 +137,12 @@ static void flow_close(struct mg_flow *pub)
 {
     struct tcp_flow *f = of(pub);
     struct tcp_dev *d = f->d;
+    if (mg_log_enabled(&tcp_log, MG_LOG_DEBUG)) {
+        uint16_t lport, rport;
+        tcp_conn_endpoints(f->c, NULL, &lport, NULL, &rport);
+        mg_log_debug(&tcp_log, "close: port %u (peer port %u) in %s, %zu bytes unread", lport,
+                     rport, tcp_state_name(tcp_conn_state(f->c)), tcp_recv_buffered(f->c));
+    }
     tcp_close(f->c);
     f->c = NULL;
     /* Nobody may wait on a flow being closed; wake any stray waiter so it

@@ -21,6 +21,8 @@ struct tcp_txseg {
     struct tcp_txseg *next;
     struct mg_ip src, dst;
     size_t len, cap;
+    bool offload;              /* off applies (writev_off), else a plain writev */
+    struct mg_net_offload off;
     uint8_t data[];
 };
 
@@ -37,8 +39,11 @@ struct tcp_dev {
      * inside the engine: the IP layer may wait (ARP, a full link) and the
      * engine must not be entered twice. */
     struct tcp_txseg *txq_head, *txq_tail, *spare;
-    size_t txq_len, spare_len;
+    size_t txq_len, txq_bytes, spare_len;
     bool draining, in_input;
+    /* The IP layer takes offload requests: checksums are left to the
+     * device and IPv4 segments may be large (the device cuts them). */
+    bool offload;
     uint64_t tx_dropped, tx_errors;
     struct tcp_glue_listener *listeners;
 };

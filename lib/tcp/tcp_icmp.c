@@ -76,7 +76,6 @@ void tcp_icmp_error(struct tcp_stack *st, const struct mg_ip *local, const struc
         /* The segment was dropped: send again from SND.UNA in smaller ones. */
         if (c->state != TCP_SYN_SENT && c->state != TCP_SYN_RCVD) {
             c->snd_nxt = c->snd_una;
-            c->flags &= ~TF_RTTING;
             tcp_output(c);
         }
         return;

@@ -109,8 +109,18 @@ void tcp_syn_options(struct tcp_conn *c, const struct tcp_seg *s)
     tcp_conn_set_mss(c);
 }
 
-void tcp_established(struct tcp_conn *c)
+bool tcp_established(struct tcp_conn *c)
 {
+    struct tcp_stack *st = c->st;
+    /* What it needs to make progress whatever the heap does later: a small
+     * chunk each way. Without it, refuse the connection now rather than
+     * strand it later. */
+    if (!tcp_bq_reserve(st, &c->rcvq) || !tcp_bq_reserve(st, &c->sndq)) {
+        st->stats.no_memory++;
+        tcp_send_rst(c);
+        tcp_set_closed(c, MG_ENOMEM);
+        return false;
+    }
     c->state = (c->flags & TF_FIN_QUEUED) ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED;
     bool lost = (c->flags & TF_SYN_LOST) != 0;
     tcp_cc_init(c);
@@ -136,6 +146,7 @@ void tcp_established(struct tcp_conn *c)
             c->st->env.accept_ready(c->st->env.arg, l);
     }
     tcp_notify(c, TCP_EV_CONNECT | TCP_EV_WRITE);
+    return true;
 }
 
 /* ---- SYN_SENT (RFC 9293 3.10.7.3) ---- */
@@ -189,7 +200,8 @@ static void input_syn_sent(struct tcp_conn *c, struct tcp_seg *s)
     }
     c->t_rexmit = 0;
     tcp_timer_update(c);
-    tcp_established(c);
+    if (!tcp_established(c))
+        return;
     /* Data or FIN riding on the SYN-ACK. */
     s->seq++;
     s->flags &= (uint8_t)~TH_SYN;
@@ -279,8 +291,7 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool old, b
     }
     /* Round trips and losses by time (RACK); a loss found starts recovery. */
     tcp_rack_update(c, data_acked > 0);
-    if ((c->flags & (TF_SACK | TF_RECOVERY)) == TF_SACK && SEQ_GT(c->rack_lost, c->snd_una) &&
-        c->snd_nxt == c->snd_max) {
+    if ((c->flags & (TF_SACK | TF_RECOVERY)) == TF_SACK && SEQ_GT(c->rack_lost, c->snd_una)) {
         tcp_cc_enter_recovery(c);
         dup = false;
     }
@@ -393,12 +404,14 @@ static bool input_text(struct tcp_conn *c, struct tcp_seg *s)
                 c->flags |= TF_ACKNOW;
             }
             bool had_ooo = c->ooo.head != NULL || c->ooo.fin;
-            if (had_ooo) {
+            if (fin) {
+                /* Nothing can follow a FIN: what waits beyond it is bogus. */
+                tcp_ooo_free(c);
+                fin_now = true;
+            } else if (had_ooo) {
                 fin_now = tcp_ooo_drain(c);
                 c->flags |= TF_ACKNOW; /* a hole filled: tell the sender at once */
             }
-            if (fin && !fin_now)
-                fin_now = true;
             if (got > 0) {
                 tcp_notify(c, TCP_EV_READ);
                 if (++c->segs_unacked >= 2)
@@ -461,22 +474,16 @@ void tcp_input_conn(struct tcp_conn *c, struct tcp_seg *s)
         }
     }
 
-    /* Acceptability (RFC 9293 3.10.7.4 first). */
+    /* Acceptability (RFC 9293 3.10.7.4 first): what reaches RCV.NXT and
+     * starts no later than the right edge. The edge itself is allowed, as
+     * Linux and BSD allow it: a peer that filled our window sends its ACKs
+     * from there, and refusing them would ignore every ACK it sends until
+     * we open the window. Data beyond the edge is trimmed below (with a
+     * zero window, all of it: the ACK and RST still count). */
     uint32_t seg_len = s->dlen + ((s->flags & TH_SYN) ? 1 : 0) + ((s->flags & TH_FIN) ? 1 : 0);
     uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-    uint32_t off = s->seq - c->rcv_nxt; /* where it starts, relative to RCV.NXT */
-    bool ok;
-    if (seg_len == 0)
-        ok = wnd == 0 ? s->seq == c->rcv_nxt : off < wnd;
-    else
-        ok = wnd > 0 && (off < wnd || (uint32_t)(s->seq + seg_len - 1 - c->rcv_nxt) < wnd);
-    if (!ok && wnd == 0 && s->seq == c->rcv_nxt) {
-        /* A zero window takes no data, but ACKs and RSTs still count. */
-        s->dlen = 0;
-        s->flags &= (uint8_t)~TH_FIN;
-        c->flags |= TF_ACKNOW;
-        ok = true;
-    }
+    bool ok = SEQ_LEQ(s->seq, c->rcv_nxt + wnd) &&
+              (seg_len == 0 ? SEQ_GEQ(s->seq, c->rcv_nxt) : SEQ_GT(s->seq + seg_len, c->rcv_nxt));
     bool old = false;
     if (!ok && !(s->flags & TH_RST) && SEQ_LEQ(s->seq + seg_len, c->rcv_nxt)) {
         /* Entirely old (a retransmission, a keep-alive): nothing to take,
@@ -584,7 +591,8 @@ void tcp_input_conn(struct tcp_conn *c, struct tcp_seg *s)
         if ((c->flags & (TF_RTTING | TF_SYN_LOST)) == TF_RTTING)
             tcp_rtt_sample(c, (uint32_t)((tcp_now(st) - c->rtt_start) / 1000));
         c->flags &= ~TF_RTTING;
-        tcp_established(c);
+        if (!tcp_established(c))
+            return;
     }
 
     bool gone;

@@ -68,12 +68,20 @@ struct tcp_bq {
     uint32_t off; /* first byte's offset in head */
     uint32_t end; /* bytes used in tail */
     size_t len;
+    /* A small chunk kept while the queue is empty: an established
+     * connection always has one each way (tcp_bq_reserve), so it can move
+     * a little data even when the heap is exhausted, and finish. */
+    struct tcp_chunk *spare;
 };
 /* Append up to len bytes: the count taken (less when memory is short; an
- * empty queue always gets one chunk, so that no connection starves). */
+ * empty queue always gets one chunk past the stack's bound, so that no
+ * connection starves). */
 size_t tcp_bq_append(struct tcp_stack *st, struct tcp_bq *q, const void *data, size_t len);
 void tcp_bq_drop(struct tcp_stack *st, struct tcp_bq *q, size_t n);
+/* Free the chunks, the spare too. */
 void tcp_bq_free(struct tcp_stack *st, struct tcp_bq *q);
+/* Make sure the queue has a spare chunk (or data): false if out of memory. */
+bool tcp_bq_reserve(struct tcp_stack *st, struct tcp_bq *q);
 size_t tcp_bq_peek(const struct tcp_bq *q, const uint8_t **p);
 /* Point iov at bytes [from, from+len): the pieces used (<= max); *got is
  * how many bytes they hold (less than len when max pieces run out). */
@@ -108,8 +116,10 @@ size_t tcp_ooo_sack(const struct tcp_conn *c, uint32_t (*blk)[2], size_t max);
 /* ---- one transmission, for RACK ---- */
 struct tcp_xrec {
     uint32_t start, end;
+    uint32_t n; /* its place in transmission order */
     uint64_t ts;
     bool rexmit;
+    bool dead; /* sent again since: the newer record speaks for it */
 };
 
 /* ---- the SACK scoreboard of what we sent ---- */
@@ -134,7 +144,7 @@ struct tcp_sack_blk {
 #define TF_SHUT_RD 0x1000u
 #define TF_PERSIST 0x2000u   /* t_rexmit is the persist timer */
 #define TF_RECOVERY 0x4000u  /* in fast recovery */
-#define TF_RTTING 0x8000u    /* timing rtt_seq (no timestamps) */
+#define TF_RTTING 0x8000u    /* timing the handshake (rtt_start) */
 #define TF_SYN_ACKED 0x10000u
 #define TF_PEER_SYN 0x20000u /* the peer's SYN is in (irs valid) */
 #define TF_TLP 0x200000u      /* t_rexmit is a tail loss probe's timer */
@@ -190,7 +200,8 @@ struct tcp_conn {
      * (a ring), and what the newest delivered one says. */
     struct tcp_xrec *xr;
     uint32_t xr_cap, xr_head, xr_len;
-    uint64_t rack_ts;       /* when the newest delivered segment was sent */
+    uint32_t rack_n;        /* the newest delivered segment's place in the log (0: none) */
+    uint32_t xr_n;          /* transmissions logged so far */
     uint32_t rack_rtt_us;   /* its round trip */
     uint32_t min_rtt_us;
     uint32_t reo_wnd_mult;  /* reordering window, in quarters of min RTT */
@@ -200,10 +211,13 @@ struct tcp_conn {
      * window before it, and resent segments not yet shown spurious. */
     bool undo_armed;
     uint32_t prior_cwnd, prior_ssthresh, undo_marker, undo_retrans;
+    /* What was resent since, for telling a DSACK of a resent segment from
+     * one of a segment the network duplicated. */
+    struct tcp_sack_blk undo_rx[8];
+    uint8_t undo_nrx;
 
     /* round-trip time (RFC 6298) */
     uint32_t srtt_us, rttvar_us, rto_ms;
-    uint32_t rtt_seq;
     uint64_t rtt_start;
     uint32_t retries;       /* consecutive timeouts, or unanswered probes */
     uint32_t persist_shift; /* zero-window probe backoff */
@@ -227,6 +241,7 @@ struct tcp_listener {
     uint32_t q_len;
     struct tcp_conn *q_head, *q_tail;
     void *user;
+    uint64_t cookie_noticed; /* when TCP_NOTICE_COOKIES last went (+1: 0 is never) */
 };
 
 struct tcp_stack {
@@ -372,8 +387,9 @@ bool tcp_sack_next_hole(const struct tcp_conn *c, uint32_t from, uint32_t max, u
                         uint32_t *len);
 
 /* ---- RACK-TLP loss detection (tcp_rack.c) ---- */
-/* [start, end) went out now (a first transmission, or again). */
-void tcp_rack_sent(struct tcp_conn *c, uint32_t start, uint32_t end, bool rexmit);
+/* [start, end) went out now (a first transmission, or again), in pieces of
+ * piece bytes (a large segment the device cuts). */
+void tcp_rack_sent(struct tcp_conn *c, uint32_t start, uint32_t end, uint32_t piece, bool rexmit);
 /* After an ACK updated SND.UNA and the SACK scoreboard: RTT from the
  * newest segment it acknowledged (acked: SND.UNA moved), what was delivered
  * last, and which segments sent before it are lost by now (first
@@ -415,8 +431,9 @@ void tcp_input_listen(struct tcp_listener *l, const struct tcp_tuple *t, struct 
                       const uint32_t *iss_hint);
 /* Process s for c in a synchronised state (or SYN_RCVD). */
 void tcp_input_conn(struct tcp_conn *c, struct tcp_seg *s);
-/* The connection in SYN_RCVD (or SYN_SENT) became established. */
-void tcp_established(struct tcp_conn *c);
+/* The connection in SYN_RCVD (or SYN_SENT) became established: false if
+ * there was no memory for its reserve (it is reset and closed then). */
+bool tcp_established(struct tcp_conn *c);
 /* The peer's SYN options, negotiated with ours. */
 void tcp_syn_options(struct tcp_conn *c, const struct tcp_seg *s);
 bool tcp_challenge_ack_allowed(struct tcp_stack *st);

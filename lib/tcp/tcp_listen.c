@@ -134,6 +134,10 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_tuple *t, const
     }
     st->cookie_last = now + 1;
     st->stats.cookies_sent++;
+    if (st->env.notice && (!l->cookie_noticed || now - (l->cookie_noticed - 1) >= 60000000000ull)) {
+        l->cookie_noticed = now + 1;
+        st->env.notice(st->env.arg, TCP_NOTICE_COOKIES, l->port);
+    }
     tcp_emit(st, &t->laddr, &t->raddr, hdr, tcp_build(hdr, &h), NULL, 0, 0, 0);
 }
 
@@ -189,7 +193,8 @@ static void cookie_ack(struct tcp_listener *l, const struct tcp_tuple *t, struct
     tcp_table_add(c);
     st->stats.cookies_ok++;
     st->stats.conns_opened++;
-    tcp_established(c);
+    if (!tcp_established(c))
+        return;
     /* Data or FIN with the ACK. */
     tcp_input_conn(c, s);
 }

@@ -118,11 +118,23 @@ static uint32_t xmit_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t
     struct mg_iovec iov[TCP_PAY_IOV_MAX];
     size_t niov = 0, got = 0;
     uint32_t data_end = c->sndq_seq + (uint32_t)c->sndq.len;
+    hdr_base(c, &h, seq, flags | TH_ACK);
+    uint16_t seg_mss = c->mss;
+    if ((c->flags & TF_SACK) && c->ooo.head) {
+        h.nsack = (uint8_t)tcp_ooo_sack(c, h.sack, (c->flags & TF_TS) ? 3 : 4);
+        /* RFC 6691: the options come out of the payload, or the segment
+         * outgrows the path (and goes in fragments). */
+        seg_mss = (uint16_t)(c->mss - (4u + 8u * h.nsack));
+        uint32_t most = c->t.laddr.version == 4 && c->st->cfg.tso_max > c->mss
+                            ? c->st->cfg.tso_max - c->st->cfg.tso_max % seg_mss
+                            : seg_mss;
+        if (len > most)
+            len = most;
+    }
     if (len > 0) {
         niov = tcp_bq_gather(&c->sndq, seq - c->sndq_seq, len, iov, TCP_PAY_IOV_MAX, &got);
         len = (uint32_t)got;
     }
-    hdr_base(c, &h, seq, flags | TH_ACK);
     uint32_t took = len;
     if (allow_fin && (c->flags & TF_FIN_QUEUED) && seq + len == data_end) {
         h.flags |= TH_FIN;
@@ -132,17 +144,21 @@ static uint32_t xmit_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t
     if (len > 0 && seq + len == data_end)
         h.flags |= TH_PSH;
     set_window(c, &h);
-    if ((c->flags & TF_SACK) && c->ooo.head)
-        h.nsack = (uint8_t)tcp_ooo_sack(c, h.sack, (c->flags & TF_TS) ? 3 : 4);
     size_t hlen = tcp_build(hdr, &h);
     if (took > 0 && SEQ_LT(seq, c->snd_max)) {
-        if ((c->flags & TF_RTTING) && SEQ_LEQ(seq, c->rtt_seq) && SEQ_LT(c->rtt_seq, seq + took))
-            c->flags &= ~TF_RTTING; /* Karn: no sample from a resent segment */
-        if (c->undo_armed && len)
-            c->undo_retrans++;
+        if (c->undo_armed && len) {
+            if (c->undo_nrx < sizeof c->undo_rx / sizeof c->undo_rx[0]) {
+                c->undo_rx[c->undo_nrx].start = seq;
+                c->undo_rx[c->undo_nrx].end = seq + len;
+                c->undo_nrx++;
+                c->undo_retrans++;
+            } else {
+                c->undo_armed = false; /* too much resent to keep track: no undo */
+            }
+        }
     }
     if (took > 0)
-        tcp_rack_sent(c, seq, seq + took, SEQ_LT(seq, c->snd_max));
+        tcp_rack_sent(c, seq, seq + took, seg_mss, SEQ_LT(seq, c->snd_max));
     c->last_ack_sent = c->rcv_nxt;
     c->segs_unacked = 0;
     c->flags &= ~(TF_ACKNOW | TF_DELACK);
@@ -150,7 +166,7 @@ static uint32_t xmit_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t
         c->t_delack = 0;
         tcp_timer_update(c);
     }
-    tcp_emit(st, &c->t.laddr, &c->t.raddr, hdr, hlen, iov, niov, len, c->mss);
+    tcp_emit(st, &c->t.laddr, &c->t.raddr, hdr, hlen, iov, niov, len, seg_mss);
     return took;
 }
 
@@ -248,7 +264,8 @@ void tcp_reply_rst(struct tcp_stack *st, const struct mg_ip *src, const struct m
  * that cuts segments itself. */
 static uint32_t max_seg(const struct tcp_conn *c)
 {
-    uint32_t tso = c->st->cfg.tso_max;
+    /* Only IPv4 has a device-side segmentation (MG_NET_GSO_TCPV4). */
+    uint32_t tso = c->t.laddr.version == 4 ? c->st->cfg.tso_max : 0;
     if (tso > c->mss)
         return tso - tso % c->mss;
     return c->mss;
@@ -297,6 +314,8 @@ static bool send_new(struct tcp_conn *c, bool pipe_paced)
     bool resend = gap != UINT32_MAX;
     if (len > gap)
         len = gap; /* a resent piece ends where SACKed data starts */
+    if (maxseg > c->mss && len > c->mss && len < avail)
+        len -= len % c->mss; /* a large segment cut by a window: no runt at its end */
     if (avail > 0 && len == 0)
         return false;
     if (avail > 0 && !resend) {
@@ -351,8 +370,10 @@ void tcp_output(struct tcp_conn *c)
             if (tcp_sack_next_hole(c, c->high_rxt, c->mss, &seq, &len)) {
                 st->stats.sack_rexmits++;
                 st->stats.retransmits++;
-                tcp_xmit(c, seq, len, 0);
-                c->high_rxt = seq + len;
+                uint32_t took = tcp_xmit(c, seq, len, 0);
+                if (!took)
+                    break;
+                c->high_rxt = seq + took;
                 sent = true;
                 continue;
             }

@@ -38,19 +38,37 @@ static bool xr_grow(struct tcp_conn *c)
     return true;
 }
 
-void tcp_rack_sent(struct tcp_conn *c, uint32_t start, uint32_t end, bool rexmit)
+void tcp_rack_sent(struct tcp_conn *c, uint32_t start, uint32_t end, uint32_t piece, bool rexmit)
 {
-    if (c->xr_len == c->xr_cap && !xr_grow(c)) {
-        if (!c->xr_cap)
-            return;
-        xr_pop(c);
+    if (rexmit) {
+        /* Older transmissions of these bytes are judged no more: only the
+         * newest one can still arrive in time to matter. */
+        for (uint32_t i = 0; i < c->xr_len; i++) {
+            struct tcp_xrec *r = xr_at(c, i);
+            if (SEQ_LT(r->start, end) && SEQ_LT(start, r->end))
+                r->dead = true;
+        }
     }
-    struct tcp_xrec *r = &c->xr[(c->xr_head + c->xr_len) % c->xr_cap];
-    r->start = start;
-    r->end = end;
-    r->ts = tcp_now(c->st);
-    r->rexmit = rexmit;
-    c->xr_len++;
+    /* A large segment (cut by the device) is logged per MSS, as it
+     * travels: a part of it may be lost while the rest is SACKed. */
+    uint64_t now = tcp_now(c->st);
+    for (uint32_t s = start; SEQ_LT(s, end);) {
+        uint32_t e = piece && end - s > piece ? s + piece : end;
+        if (c->xr_len == c->xr_cap && !xr_grow(c)) {
+            if (!c->xr_cap)
+                return;
+            xr_pop(c);
+        }
+        struct tcp_xrec *r = &c->xr[(c->xr_head + c->xr_len) % c->xr_cap];
+        r->start = s;
+        r->end = e;
+        r->ts = now;
+        r->n = ++c->xr_n;
+        r->rexmit = rexmit;
+        r->dead = false;
+        c->xr_len++;
+        s = e;
+    }
 }
 
 void tcp_rack_free(struct tcp_conn *c)
@@ -80,14 +98,17 @@ static uint64_t reo_wnd_ns(const struct tcp_conn *c)
 
 static void detect(struct tcp_conn *c, uint64_t now)
 {
-    if (!c->rack_ts)
+    if (!c->rack_n)
         return;
     uint64_t wait = 0, reo = reo_wnd_ns(c), rtt = (uint64_t)c->rack_rtt_us * 1000u;
     for (uint32_t i = 0; i < c->xr_len; i++) {
         const struct tcp_xrec *r = xr_at(c, i);
-        if (r->ts >= c->rack_ts)
-            break; /* sent no earlier than the newest delivered: not judged */
-        if (SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end))
+        /* Judged: only what went out before the newest delivered segment
+         * (RFC 8985's RACK_sent_after, in the log's own order: segments
+         * sent at one instant, as the pieces of a large one, stay ordered). */
+        if ((int32_t)(r->n - c->rack_n) >= 0)
+            break;
+        if (r->dead || SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end))
             continue;
         uint64_t due = r->ts + rtt + reo;
         if (now < due) {
@@ -121,9 +142,9 @@ void tcp_rack_update(struct tcp_conn *c, bool acked)
     bool found = false;
     for (uint32_t i = c->xr_len; i-- > 0;) {
         const struct tcp_xrec *r = xr_at(c, i);
-        if (r->ts <= c->rack_ts)
+        if (c->rack_n && (int32_t)(r->n - c->rack_n) <= 0)
             break;
-        if (SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end)) {
+        if (!r->dead && (SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end))) {
             newest = *r;
             found = true;
             break;
@@ -143,7 +164,7 @@ void tcp_rack_update(struct tcp_conn *c, bool acked)
         /* A resent segment's round trip is ambiguous (Karn) unless it
          * clearly comes from the resending (RFC 8985 6.2 step 2). */
         if (!newest.rexmit || rtt >= c->min_rtt_us) {
-            c->rack_ts = newest.ts;
+            c->rack_n = newest.n;
             c->rack_rtt_us = rtt;
         }
     }

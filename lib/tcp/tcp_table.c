@@ -201,6 +201,8 @@ void tcp_set_closed(struct tcp_conn *c, int err)
     tcp_tw_unlink(c);
     tcp_bq_free(st, &c->sndq);
     tcp_ooo_free(c);
+    if (!c->rcvq.len)
+        tcp_bq_free(st, &c->rcvq);
     if (!(c->flags & TF_USER)) {
         tcp_release(c);
         return;
@@ -223,6 +225,8 @@ bool tcp_enter_time_wait(struct tcp_conn *c)
     c->t_2msl = tcp_now(st) + 2ull * st->cfg.msl_ms * 1000000ull;
     tcp_bq_free(st, &c->sndq);
     tcp_ooo_free(c);
+    if (!c->rcvq.len)
+        tcp_bq_free(st, &c->rcvq); /* its spare: nothing more will come */
     if (!c->in_tw) {
         c->tw_prev = st->tw_tail;
         c->tw_next = NULL;

@@ -354,8 +354,7 @@ static bool fire_delack(struct tcp_conn *c)
 static bool fire_reo(struct tcp_conn *c)
 {
     tcp_rack_timer(c);
-    if ((c->flags & (TF_SACK | TF_RECOVERY)) == TF_SACK && SEQ_GT(c->rack_lost, c->snd_una) &&
-        c->snd_nxt == c->snd_max)
+    if ((c->flags & (TF_SACK | TF_RECOVERY)) == TF_SACK && SEQ_GT(c->rack_lost, c->snd_una))
         tcp_cc_enter_recovery(c);
     tcp_output(c);
     return true;

@@ -363,6 +363,35 @@ static void reset_all(void)
     wire_teardown();
 }
 
+static void over_ipv6(void)
+{
+    /* The engine is the same over IPv6: the pseudo-header, the MSS. */
+    wire_setup();
+    for (int i = 0; i < 2; i++) {
+        memset(&H[i].addr, 0, sizeof H[i].addr);
+        H[i].addr.version = 6;
+        H[i].addr.u.v6.b[0] = 0xfd;
+        H[i].addr.u.v6.b[15] = (uint8_t)(i + 1);
+        H[i].mtu = 1460; /* 1500 less the 40 bytes of the IPv6 header */
+    }
+    struct pair p;
+    open_pair(&p);
+    struct tcp_conn_info a;
+    tcp_conn_info(p.cli, &a);
+    CHECK(a.mss == 1440 - 12);
+    static uint8_t big[100000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = pattern(i);
+    CHECK(tcp_send(p.cli, big, sizeof big) == sizeof big);
+    wire_wait(100 * MSEC);
+    static uint8_t got[100000];
+    CHECK(recv_all(p.srv, got, sizeof got) == sizeof got && memcmp(got, big, sizeof big) == 0);
+    struct mg_ip l, r;
+    tcp_conn_endpoints(p.srv, &l, NULL, &r, NULL);
+    CHECK(l.version == 6 && r.version == 6 && r.u.v6.b[15] == 2);
+    wire_teardown();
+}
+
 static const struct check_case cases[] = {
     CASE_ENTRY(handshake_negotiates_options),
     CASE_ENTRY(data_both_ways),
@@ -379,5 +408,6 @@ static const struct check_case cases[] = {
     CASE_ENTRY(many_pairs_in_parallel),
     CASE_ENTRY(shutdown_read_drops_data),
     CASE_ENTRY(reset_all),
+    CASE_ENTRY(over_ipv6),
 };
 CHECK_MAIN(cases)

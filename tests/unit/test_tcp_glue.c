@@ -31,6 +31,7 @@ struct fake_ip {
     unsigned drop_every;   /* drop every n-th datagram sent (0: none) */
     bool black_hole;
     unsigned sent;
+    unsigned gso_pieces; /* segments cut from large ones */
 };
 
 static struct fake_ip hosts[2];
@@ -63,6 +64,65 @@ static int f_writev(struct mg_ip_layer *ip, const struct mg_ip *src, const struc
     *to->qt = d;
     to->qt = &d->next;
     mg_wake_all(&wire_q);
+    return 0;
+}
+
+/* What a device does with offload requests: a large segment is cut at
+ * gso_size (headers copied, sequence numbers moved on, FIN and PSH on the
+ * last piece only), and each checksum completed from the pseudo-header sum
+ * left in its field. */
+static int f_writev_off(struct mg_ip_layer *ip, const struct mg_ip *src, const struct mg_ip *dst,
+                        uint8_t proto, const struct mg_net_offload *off, const struct mg_iovec *iov,
+                        size_t niov)
+{
+    if (!off)
+        return f_writev(ip, src, dst, proto, iov, niov);
+    static uint8_t seg[70000];
+    size_t len = 0;
+    for (size_t i = 0; i < niov; i++) {
+        memcpy(seg + len, iov[i].base, iov[i].len);
+        len += iov[i].len;
+    }
+    if (!(off->flags & MG_NET_OFF_NEEDS_CSUM) || off->csum_start != 0 || off->csum_offset != 16)
+        return MG_EINVAL;
+    /* The field must hold the folded pseudo-header sum of the whole. */
+    uint32_t ps = mg_inet_pseudo_sum(src, dst, MG_IPPROTO_TCP, (uint32_t)len);
+    while (ps >> 16)
+        ps = (ps & 0xffff) + (ps >> 16);
+    if (seg[16] != (uint8_t)(ps >> 8) || seg[17] != (uint8_t)ps)
+        return MG_EINVAL;
+    size_t hl = (size_t)(seg[12] >> 4) * 4;
+    size_t step = off->gso_type == MG_NET_GSO_TCPV4 ? off->gso_size : len - hl;
+    if (off->gso_type == MG_NET_GSO_TCPV4 && (off->hdr_len != hl || step == 0))
+        return MG_EINVAL;
+    uint32_t seq0 = (uint32_t)seg[4] << 24 | (uint32_t)seg[5] << 16 | (uint32_t)seg[6] << 8 | seg[7];
+    uint8_t flags = seg[13];
+    size_t at = hl;
+    do {
+        static uint8_t piece[70000];
+        size_t n = len - at < step ? len - at : step;
+        bool last = at + n >= len;
+        memcpy(piece, seg, hl);
+        memcpy(piece + hl, seg + at, n);
+        uint32_t seq = seq0 + (uint32_t)(at - hl);
+        piece[4] = (uint8_t)(seq >> 24);
+        piece[5] = (uint8_t)(seq >> 16);
+        piece[6] = (uint8_t)(seq >> 8);
+        piece[7] = (uint8_t)seq;
+        piece[13] = last ? flags : (uint8_t)(flags & ~0x09); /* FIN, PSH */
+        piece[16] = piece[17] = 0;
+        uint16_t c = mg_inet_csum(piece, hl + n, mg_inet_pseudo_sum(src, dst, MG_IPPROTO_TCP,
+                                                                     (uint32_t)(hl + n)));
+        piece[16] = (uint8_t)(c >> 8);
+        piece[17] = (uint8_t)c;
+        struct mg_iovec v = {piece, hl + n};
+        int rc = f_writev(ip, src, dst, proto, &v, 1);
+        if (rc)
+            return rc;
+        at += n;
+        if (off->gso_type == MG_NET_GSO_TCPV4)
+            fip(ip)->gso_pieces++;
+    } while (at < len);
     return 0;
 }
 
@@ -103,6 +163,16 @@ static const struct mg_ip_layer_ops fake_ops = {
     .src = f_src,
     .mtu = f_mtu,
 };
+/* The same with offloads. */
+static const struct mg_ip_layer_ops fake_ops_off = {
+    .writev = f_writev,
+    .flush = f_flush,
+    .set_input = f_set_input,
+    .src = f_src,
+    .mtu = f_mtu,
+    .writev_off = f_writev_off,
+};
+static bool use_offloads;
 
 /* The receiving fibers of both hosts in one: deliver until cancelled. */
 static int wire_main(void *arg)
@@ -137,7 +207,7 @@ static void net_up(void)
 {
     memset(hosts, 0, sizeof hosts);
     for (int i = 0; i < 2; i++) {
-        hosts[i].pub.ops = &fake_ops;
+        hosts[i].pub.ops = use_offloads ? &fake_ops_off : &fake_ops;
         hosts[i].addr.version = 4;
         hosts[i].addr.u.v4.b[0] = 10;
         hosts[i].addr.u.v4.b[3] = (uint8_t)(i + 1);
@@ -252,6 +322,15 @@ static int echo_run(void *arg)
 }
 
 static void echo_with_handler(void) { RUN(echo_run, NULL); }
+
+static void echo_with_offloads(void)
+{
+    /* Large segments cut by the "device", checksums finished there. */
+    use_offloads = true;
+    RUN(echo_run, NULL);
+    use_offloads = false;
+    CHECK(hosts[0].gso_pieces > 1000 && hosts[1].gso_pieces > 1000);
+}
 
 static int lossy_run(void *arg)
 {
@@ -458,6 +537,7 @@ static void close_finishes_in_background(void) { RUN(linger_run, NULL); }
 
 static const struct check_case cases[] = {
     CASE_ENTRY(echo_with_handler),
+    CASE_ENTRY(echo_with_offloads),
     CASE_ENTRY(echo_over_lossy_ip),
     CASE_ENTRY(accept_peek_shutdown),
     CASE_ENTRY(connect_errors),

@@ -883,6 +883,182 @@ static void fin_out_of_order_waits_for_the_data(void)
     wire_teardown();
 }
 
+static void sack_blocks_come_out_of_the_payload(void)
+{
+    setup(NULL);
+    struct peer p;
+    passive_open(&p, true);
+    /* A hole in what the peer sends: our segments carry SACK blocks now. */
+    uint32_t base = p.snd_nxt;
+    p.snd_nxt = base + 100;
+    peer_data(&p, "x", 1);
+    p.snd_nxt = base + 300;
+    peer_data(&p, "y", 1);
+    cap_clear();
+    static uint8_t d[20000];
+    tcp_set_nodelay(p.c, true);
+    CHECK(tcp_send(p.c, d, sizeof d) == sizeof d);
+    struct tcp_seg s;
+    size_t n = 0, total = 0;
+    while (cap_next(&s)) {
+        /* RFC 6691: options and data together within the MSS (1460). */
+        size_t hlen = (size_t)(cap->data[12] >> 4) * 4;
+        CHECK(s.nsack == 2 && hlen == 20 + 12 + 20);
+        CHECK(hlen - 20 + s.dlen <= 1460);
+        total += s.dlen;
+        n++;
+        cap_drop();
+    }
+    CHECK(n >= 10 && total > 10 * 1400);
+    wire_teardown();
+}
+
+/* ---- more of the state machine ---- */
+
+static void fin_and_ack_together_go_to_time_wait(void)
+{
+    setup(NULL);
+    struct peer p;
+    passive_open(&p, true);
+    struct tcp_seg s;
+    tcp_shutdown(p.c, false, true);
+    CHECK(got(&p, &s) && (s.flags & TH_FIN) && tcp_conn_state(p.c) == TCP_FIN_WAIT_1);
+    p.rcv_nxt++;
+    /* The peer's FIN carries the ACK of ours: FIN_WAIT_1 to TIME_WAIT. */
+    craft_send(&(struct craft){.pport = p.port, .lport = 80, .seq = p.snd_nxt, .ack = p.rcv_nxt,
+                               .flags = TH_ACK | TH_FIN, .win = 512, .ts = true,
+                               .tsval = ++p.ts, .tsecr = p.tsecr});
+    CHECK(tcp_conn_state(p.c) == TCP_TIME_WAIT);
+    CHECK(got(&p, &s) && s.flags == TH_ACK && s.ack == p.snd_nxt + 1);
+    wire_teardown();
+}
+
+static void rst_in_syn_rcvd_frees_it(void)
+{
+    setup(NULL);
+    struct tcp_listener *l;
+    CHECK(tcp_listen(H[0].st, NULL, 80, 16, NULL, &l) == 0);
+    craft_send(&(struct craft){.pport = 999, .lport = 80, .seq = 100, .flags = TH_SYN, .win = 1000});
+    CHECK(l->syn_count == 1 && tcp_stack_conns(H[0].st) == 1);
+    cap_clear();
+    craft_send(&(struct craft){.pport = 999, .lport = 80, .seq = 101, .flags = TH_RST, .win = 0});
+    CHECK(l->syn_count == 0 && tcp_stack_conns(H[0].st) == 0 && cap_count() == 0);
+    wire_teardown();
+}
+
+static void closed_fin_wait_2_times_out(void)
+{
+    setup(NULL);
+    struct peer p;
+    passive_open(&p, true);
+    struct tcp_seg s;
+    tcp_close(p.c); /* the user is gone */
+    CHECK(got(&p, &s) && (s.flags & TH_FIN));
+    peer_ack(&p, s.seq + 1, 512);
+    CHECK(tcp_stack_conns(H[0].st) == 1);
+    /* The peer never closes: the engine does not wait for it forever. */
+    now_ns += 59 * SEC;
+    tcp_timers(H[0].st);
+    CHECK(tcp_stack_conns(H[0].st) == 1);
+    now_ns += 2 * SEC;
+    tcp_timers(H[0].st);
+    CHECK(tcp_stack_conns(H[0].st) == 0);
+    wire_teardown();
+}
+
+/* ---- loss detection by time: tail loss probes, RACK, DSACK undo ---- */
+
+static void tail_loss_probe_before_the_rto(void)
+{
+    setup(NULL);
+    struct peer p;
+    passive_open(&p, true);
+    static uint8_t d[4 * 1448];
+    tcp_set_nodelay(p.c, true);
+    CHECK(tcp_send(p.c, d, sizeof d) == sizeof d);
+    CHECK(cap_count() == 4);
+    cap_clear();
+    uint64_t t0 = now_ns;
+    while (cap_count() == 0) {
+        now_ns = tcp_next_timer(H[0].st);
+        tcp_timers(H[0].st);
+    }
+    struct tcp_seg s;
+    /* Long before the RTO's 200 ms: the last segment again. */
+    CHECK(now_ns - t0 <= 50 * MSEC);
+    CHECK(got(&p, &s) && s.seq == p.rcv_nxt + 3 * 1448 && s.dlen == 1448);
+    CHECK(tcp_stack_stats(H[0].st)->tail_probes == 1);
+    wire_teardown();
+}
+
+static void rack_finds_a_loss_without_three_dupacks(void)
+{
+    setup(NULL);
+    struct peer p;
+    passive_open(&p, true);
+    static uint8_t d[2 * 1448];
+    tcp_set_nodelay(p.c, true);
+    CHECK(tcp_send(p.c, d, sizeof d) == sizeof d);
+    cap_clear();
+    uint32_t una = p.rcv_nxt;
+    now_ns += 1 * MSEC;
+    /* The second arrives, the first does not: one ACK with one block. */
+    struct craft a = seg_of(&p, TH_ACK);
+    a.ack = una;
+    a.win = 512;
+    a.nsack = 1;
+    a.sack[0][0] = una + 1448;
+    a.sack[0][1] = una + 2 * 1448;
+    craft_send(&a);
+    uint64_t t0 = now_ns;
+    while (cap_count() == 0 && now_ns - t0 < SEC) {
+        now_ns = tcp_next_timer(H[0].st);
+        tcp_timers(H[0].st);
+    }
+    struct tcp_seg s;
+    CHECK(got(&p, &s) && s.seq == una && s.dlen == 1448);
+    CHECK(now_ns - t0 < 5 * MSEC); /* a round trip and a little, not a timeout */
+    CHECK(tcp_stack_stats(H[0].st)->rto_fired == 0);
+    wire_teardown();
+}
+
+static void dsack_undoes_a_needless_reduction(void)
+{
+    setup(NULL);
+    struct peer p;
+    passive_open(&p, true);
+    enum { M = 1448 };
+    static uint8_t d[10 * M];
+    CHECK(tcp_send(p.c, d, sizeof d) == sizeof d);
+    cap_clear();
+    struct tcp_conn_info before, i;
+    tcp_conn_info(p.c, &before);
+    uint32_t una = p.rcv_nxt;
+    /* Three duplicates SACKing 1..3: segment 0 looks lost and is resent. */
+    struct craft a = seg_of(&p, TH_ACK);
+    a.ack = una;
+    a.win = 4096;
+    a.nsack = 1;
+    a.sack[0][0] = una + M;
+    for (int k = 1; k <= 3; k++) {
+        a.sack[0][1] = una + (uint32_t)(k + 1) * M;
+        craft_send(&a);
+    }
+    tcp_conn_info(p.c, &i);
+    CHECK(i.recovery && i.cwnd < before.cwnd);
+    /* It was only late: everything acknowledged, and a DSACK for the
+     * copy we resent. */
+    a.ack = una + 10 * M;
+    a.nsack = 1;
+    a.sack[0][0] = una;
+    a.sack[0][1] = una + M;
+    craft_send(&a);
+    tcp_conn_info(p.c, &i);
+    CHECK(tcp_stack_stats(H[0].st)->undos == 1);
+    CHECK(!i.recovery && i.cwnd >= before.cwnd && i.reordering > 3);
+    wire_teardown();
+}
+
 static const struct check_case cases[] = {
     CASE_ENTRY(syn_ack_options),
     CASE_ENTRY(syn_ack_answers_what_was_offered),
@@ -897,6 +1073,7 @@ static const struct check_case cases[] = {
     CASE_ENTRY(bad_checksum_dropped),
     CASE_ENTRY(malformed_segments),
     CASE_ENTRY(sack_blocks_for_holes),
+    CASE_ENTRY(sack_blocks_come_out_of_the_payload),
     CASE_ENTRY(out_of_order_queue_is_bounded),
     CASE_ENTRY(delayed_ack),
     CASE_ENTRY(window_update_when_reader_frees),
@@ -913,5 +1090,11 @@ static const struct check_case cases[] = {
     CASE_ENTRY(icmp_unreachable_refuses_connect),
     CASE_ENTRY(simultaneous_open),
     CASE_ENTRY(fin_out_of_order_waits_for_the_data),
+    CASE_ENTRY(fin_and_ack_together_go_to_time_wait),
+    CASE_ENTRY(rst_in_syn_rcvd_frees_it),
+    CASE_ENTRY(closed_fin_wait_2_times_out),
+    CASE_ENTRY(tail_loss_probe_before_the_rto),
+    CASE_ENTRY(rack_finds_a_loss_without_three_dupacks),
+    CASE_ENTRY(dsack_undoes_a_needless_reduction),
 };
 CHECK_MAIN(cases)
