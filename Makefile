@@ -4,7 +4,7 @@
 #
 #   make              build everything into build/
 #   make test         the whole test suite; last line "N passed, N failed, N skipped"
-#   make run          the main job (the hello example on unix, until the website exists)
+#   make run          the main job: the static website on unix (PORT=8080), until Ctrl-C
 #   make install PREFIX=/usr/local
 #   make bench        the benchmarks of bench/, recorded in docs/benchmarks.md
 #   make fuzz         the libFuzzer harnesses, FUZZ_TIME seconds each (default 60)

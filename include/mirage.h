@@ -482,7 +482,9 @@ struct arp_opts {
 };
 struct impl *mg_edsl_arp(const char *file, int line, struct impl *eth, struct arp_opts o);
 /* arp(eth, ...): ARP on the Ethernet layer eth, with the run-time key
- * --arp-probe (default true: RFC 5227 probes before an address is used). */
+ * --arp-probe (default false, as MirageOS: addresses are announced at once
+ * with gratuitous ARP; true: RFC 5227 probes before an address is used,
+ * and a conflict is detected). */
 #define arp(eth, ...) mg_edsl_arp(__FILE__, __LINE__, (eth), (struct arp_opts){._ = 0, __VA_ARGS__})
 
 /* Socket stacks (unix only: the host's sockets; STACKV4V6, TCPV4V6,
@@ -594,7 +596,9 @@ struct impl *mg_edsl_direct_stackv4v6(const char *file, int line, struct impl *n
                                       struct impl *ipv6, struct direct_stackv4v6_opts o);
 /* direct_stackv4v6(net, eth, arp, ipv4, ipv6, ...): our stack: the dual
  * layer of ipv4 and ipv6, direct_udp and direct_tcp over it; connecting it
- * starts its receiving fiber. */
+ * starts its receiving fiber, then gives ipv4's address to ARP (a
+ * create_ipv4 under a stack waits for it), so that with --arp-probe=true an
+ * address another host holds is heard and fails the connect. */
 #define direct_stackv4v6(net, eth, arp, ipv4, ipv6, ...)                                \
     mg_edsl_direct_stackv4v6(__FILE__, __LINE__, (net), (eth), (arp), (ipv4), (ipv6),   \
                              (struct direct_stackv4v6_opts){._ = 0, __VA_ARGS__})
@@ -633,6 +637,57 @@ struct impl *mg_edsl_generic_stackv4v6(const char *file, int line, struct impl *
 struct impl *mg_edsl_tcpv4v6_of_stackv4v6(const char *file, int line, struct impl *stack);
 /* tcpv4v6_of_stackv4v6(stack): the stack's TCP (a TCPV4V6). */
 #define tcpv4v6_of_stackv4v6(stack) mg_edsl_tcpv4v6_of_stackv4v6(__FILE__, __LINE__, (stack))
+
+/* Conduits and HTTP servers (CONDUIT, HTTP; <mirage/conduit.h>,
+ * <mirage/http.h>). */
+struct conduit_direct_opts {
+    int _;
+    bool tls;            /* TLS: refused at configure time until the TLS issue */
+    struct impl *random; /* RANDOM for TLS; connected only when given */
+};
+struct impl *mg_edsl_conduit_direct(const char *file, int line, struct impl *stack,
+                                    struct conduit_direct_opts o);
+/* conduit_direct(stack, ...): listen and connect by port over the stack's
+ * TCP, in plain text. */
+#define conduit_direct(stack, ...) \
+    mg_edsl_conduit_direct(__FILE__, __LINE__, (stack), (struct conduit_direct_opts){._ = 0, __VA_ARGS__})
+struct impl *mg_edsl_cohttp_server(const char *file, int line, struct impl *conduit);
+struct impl *mg_edsl_httpaf_server(const char *file, int line, struct impl *conduit);
+/* cohttp_server(conduit), httpaf_server(conduit): the HTTP/1.1 server
+ * engine over conduit (the same engine behind both names). */
+#define cohttp_server(conduit) mg_edsl_cohttp_server(__FILE__, __LINE__, (conduit))
+#define httpaf_server(conduit) mg_edsl_httpaf_server(__FILE__, __LINE__, (conduit))
+
+/* Resolvers and the HTTP client (RESOLVER, HTTP_CLIENT; <mirage/resolver.h>,
+ * <mirage/http_client.h>). */
+struct impl *mg_edsl_resolver_unix_system(const char *file, int line);
+/* resolver_unix_system(): host names through the host's resolver
+ * (getaddrinfo: /etc/hosts, the host's DNS). Only on unix: configure
+ * refuses it elsewhere. */
+#define resolver_unix_system() mg_edsl_resolver_unix_system(__FILE__, __LINE__)
+struct resolver_dns_opts {
+    int _;
+    const char *ns; /* the name server's address ("9.9.9.9"); default: the client's */
+    int ns_port;    /* default 53 */
+    struct impl *time, *mclock, *pclock, *random; /* defaults: the default devices */
+};
+struct impl *mg_edsl_resolver_dns(const char *file, int line, struct impl *stack,
+                                  struct resolver_dns_opts o);
+/* resolver_dns(stack, ...): our DNS client over stack. It type-checks, but
+ * configure refuses it: the DNS client is a later issue. */
+#define resolver_dns(stack, ...) \
+    mg_edsl_resolver_dns(__FILE__, __LINE__, (stack), (struct resolver_dns_opts){._ = 0, __VA_ARGS__})
+struct cohttp_client_opts {
+    int _;
+    struct impl *pclock; /* PCLOCK; default default_posix_clock() */
+};
+struct impl *mg_edsl_cohttp_client(const char *file, int line, struct impl *resolver,
+                                   struct impl *conduit, struct cohttp_client_opts o);
+/* cohttp_client(resolver, conduit, ...): HTTP/1.1 requests (http:// only
+ * until TLS) to hosts resolver finds, over conduit. */
+#define cohttp_client(resolver, conduit, ...)                                 \
+    mg_edsl_cohttp_client(__FILE__, __LINE__, (resolver), (conduit),         \
+                          (struct cohttp_client_opts){._ = 0, __VA_ARGS__})
 
 /* Log reporters */
 enum mg_level { LEVEL_DEFAULT = 0, LEVEL_APP, LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO, LEVEL_DEBUG, LEVEL_QUIET };

@@ -30,7 +30,37 @@ static char *opt_ref(struct info *info, struct key *k)
     return strf("(%s_present ? &%s : NULL)", var, var);
 }
 
+static struct dnode *node_of(struct impl *self)
+{
+    for (size_t i = 0; i < ed.nselected; i++)
+        if (ed.selected[i]->head == self)
+            return ed.selected[i];
+    return NULL;
+}
+
+static char *v4v6_connect(struct info *info, struct impl *self, const char *var,
+                          const char *const *args);
+
 /* ---- create_ipv4 ------------------------------------------------------ */
+
+/* Is this layer the IPv4 part of a direct stack (through its dual layer)?
+ * Then the stack tells ARP of the address once it receives (mg_ipv4_init),
+ * so that ARP's probes hear a conflict, as with static_ipv4v6_stack. */
+static bool under_direct_stack(struct impl *self)
+{
+    struct dnode *me = node_of(self);
+    for (size_t i = 0; me && i < ed.nselected; i++) {
+        struct dnode *u = ed.selected[i];
+        if (!mg_edsl_is_direct_stack(u->head))
+            continue;
+        for (size_t k = 0; k < u->nargs; k++) {
+            struct dnode *a = u->args[k];
+            if (a == me || (a->head->connect == v4v6_connect && a->nargs > 0 && a->args[0] == me))
+                return true;
+        }
+    }
+    return false;
+}
 
 static char *ipv4_connect(struct info *info, struct impl *self, const char *var,
                           const char *const *args)
@@ -41,7 +71,7 @@ static char *ipv4_connect(struct info *info, struct impl *self, const char *var,
         strf("mg_ipv4_connect(&%s, %s, %s, &%s, %s, &(struct mg_ipv4_opts){.no_init = %s%s})", var,
              args[0], args[1], info_key_var(info, d->net), gw,
              d->no_init ? info_key_var(info, d->no_init) : "false",
-             d->defer ? ", .defer_init = true" : "");
+             d->defer || under_direct_stack(self) ? ", .defer_init = true" : "");
     free(gw);
     return code;
 }
@@ -149,17 +179,6 @@ static char *ipv6_connect(struct info *info, struct impl *self, const char *var,
     free(gw);
     return code;
 }
-
-static struct dnode *node_of(struct impl *self)
-{
-    for (size_t i = 0; i < ed.nselected; i++)
-        if (ed.selected[i]->head == self)
-            return ed.selected[i];
-    return NULL;
-}
-
-static char *v4v6_connect(struct info *info, struct impl *self, const char *var,
-                          const char *const *args);
 
 /* The IPv6 layer is disabled: it may only be the IPv6 part of dual layers
  * (whose IPv4 part works), and it may not be given an address. */

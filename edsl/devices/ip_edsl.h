@@ -16,6 +16,9 @@ struct impl *mg_edsl_dhcp_ipv4(const char *file, int line, const char *group, st
  * ARP's probes hear conflicts. Named ipv4[_GROUP]_stack. */
 struct impl *mg_edsl_stack_ipv4(const char *file, int line, struct impl *eth, struct impl *arp,
                                 struct create_ipv4_opts o);
+/* Is head the device of direct_stackv4v6 (whose connect calls mg_ipv4_init
+ * on its IP layer)? (stack.c) */
+bool mg_edsl_is_direct_stack(const struct impl *head);
 /* The run-time bool key --[GROUP-]ipv4-only (version 4) or ipv6-only (6). */
 struct key *mg_edsl_ip_only_key(const char *file, int line, const char *group, int version);
 

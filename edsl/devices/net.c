@@ -132,11 +132,14 @@ static char *arp_connect(struct info *info, struct impl *self, const char *var,
 
 struct impl *mg_edsl_arp(const char *file, int line, struct impl *eth, struct arp_opts o)
 {
+    /* As MirageOS, no probing unless asked: it delays every start by seconds. */
     struct key *probe = mg_edsl_key_bool(
-        file, line, "arp-probe", true,
+        file, line, "arp-probe", false,
         MG_KEY_OPTS(.stage = RUNTIME,
                     .doc = "Probe each IPv4 address for conflicts before using it (RFC 5227: "
-                           "takes 2 to 7 seconds); false: announce it at once."));
+                           "takes 2 to 7 seconds; a static address in use stops the stack, a "
+                           "DHCP one is declined); false: announce it at once with gratuitous "
+                           "ARP."));
     /* The timers run on the scheduler; the time device is a dependency, as in MirageOS. */
     struct impl *time = o.time ? o.time : default_time();
     struct impl *f = mg_edsl_impl(file, line, "arp", fn(ETHERNET, ARPV4),

@@ -56,6 +56,11 @@ static char *stack_connect(struct info *info, struct impl *self, const char *var
                 args[2], args[3], args[4], args[5]);
 }
 
+bool mg_edsl_is_direct_stack(const struct impl *head)
+{
+    return head && head->connect == stack_connect;
+}
+
 static char *dhcp_stack_connect(struct info *info, struct impl *self, const char *var,
                                 const char *const *args)
 {

@@ -52,7 +52,6 @@ int network_start(struct mg_stackv4v6 *stack, long port)
         return rc;
     }
     mg_log_info(&net_log, "listening on port %ld", port);
-    /* Serve until the unikernel is stopped: each connection has its own fiber. */
-    struct mg_waitq forever = MG_WAITQ_INIT;
-    return mg_wait(&forever, UINT64_MAX);
+    /* Serve until the stack stops (S.listen): each connection has its own fiber. */
+    return mg_stack_listen(stack);
 }

@@ -5,8 +5,11 @@
  * (unicast to the server), rebind at T2 (broadcast); when the lease
  * expires the address is removed and discovery starts again; a NAK starts
  * again at once. Retransmissions back off (4, 8, 16, 32, 64 s) with a
- * random second of jitter (mg_random). The protocol engine itself is
- * lib/dhcp/dhcp_client.h (no I/O).
+ * random second of jitter (mg_random). When ARP probes addresses (its
+ * probe flag, the key --arp-probe), a newly leased address is probed
+ * before use (RFC 2131 4.4.1): one another host answers for is declined
+ * (DHCPDECLINE) and discovery starts again 10 s later. The protocol engine
+ * itself is lib/dhcp/dhcp_client.h (no I/O).
  */
 #ifndef MIRAGE_DHCP_H
 #define MIRAGE_DHCP_H
@@ -38,8 +41,8 @@ struct mg_dhcp;
  * MAC is mac. 0, MG_EBUSY (port 68 taken), MG_ENOMEM. */
 int mg_dhcp_start(struct mg_dhcp **out, struct mg_udp *udp, struct mg_ip_layer *ip,
                   const struct mg_mac *mac);
-/* Wait until a lease is bound, or the monotonic deadline: 0, MG_ETIMEDOUT,
- * MG_ECANCELED. */
+/* Wait until a lease is bound (its address configured, and not found in
+ * use), or the monotonic deadline: 0, MG_ETIMEDOUT, MG_ECANCELED. */
 int mg_dhcp_wait_bound(struct mg_dhcp *d, uint64_t deadline_ns);
 /* The current lease: 0, or MG_ENOENT when none is bound. */
 int mg_dhcp_lease(struct mg_dhcp *d, struct mg_dhcp_lease *out);

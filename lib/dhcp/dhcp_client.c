@@ -69,6 +69,17 @@ static void send_msg(struct dhcp_client *c, uint8_t type, uint64_t now)
     c->io.send(c->io.arg, c->buf, len, src, dst);
 }
 
+/* RFC 2131 table 5: no ciaddr, secs or flags; the address and the server
+ * that gave it; broadcast, since the client has no address (4.4.4). */
+static void send_decline(struct dhcp_client *c)
+{
+    size_t len = dhcp_build(c->buf, DHCPDECLINE, c->xid, 0, false, c->mac, NULL,
+                            &c->lease.addr.addr, &c->lease.server);
+    struct mg_ipv4 any = {{0, 0, 0, 0}}, all = {{255, 255, 255, 255}};
+    c->st.sent++;
+    c->io.send(c->io.arg, c->buf, len, &any, &all);
+}
+
 static void lose_lease(struct dhcp_client *c)
 {
     if (!c->bound)
@@ -222,15 +233,31 @@ void dhcp_input(struct dhcp_client *c, const uint8_t *p, size_t len, uint64_t no
         return;
     case DHCP_IDLE:
     case DHCP_BOUND:
+    case DHCP_DECLINED:
         c->st.ignored++;
         return;
     }
+}
+
+void dhcp_decline(struct dhcp_client *c, uint64_t now)
+{
+    if (!c->bound)
+        return;
+    c->st.declines++;
+    send_decline(c);
+    c->bound = false;
+    c->state = DHCP_DECLINED;
+    c->deadline = now + (uint64_t)DHCP_DECLINE_WAIT_S * NS;
 }
 
 void dhcp_timer(struct dhcp_client *c, uint64_t now)
 {
     if (c->state == DHCP_IDLE || now < c->deadline)
         return;
+    if (c->state == DHCP_DECLINED) {
+        dhcp_start(c, now);
+        return;
+    }
     if (c->bound && now >= c->expire_at) {
         c->st.expiries++;
         dhcp_start(c, now); /* loses the lease first */
@@ -280,6 +307,7 @@ void dhcp_timer(struct dhcp_client *c, uint64_t now)
         c->deadline = half_way(now, c->expire_at);
         return;
     case DHCP_IDLE:
+    case DHCP_DECLINED:
         return;
     }
 }

@@ -7,6 +7,11 @@
  * message (to 255.255.255.255 from 0.0.0.0, or unicast to the server from
  * the leased address while renewing), and tell the owner that a lease was
  * bound (or renewed) or lost. Times are monotonic nanoseconds.
+ *
+ * RFC 2131 4.4.1's final check of a new address is the owner's (its ARP
+ * probes it while configuring it, in the lease callback): when it finds the
+ * address in use it calls dhcp_decline, and the engine declines the lease
+ * and discovers again DHCP_DECLINE_WAIT_S later.
  */
 #ifndef MG_DHCP_CLIENT_H
 #define MG_DHCP_CLIENT_H
@@ -26,6 +31,7 @@
 #define DHCP_RETRY_MAX_S 64
 #define DHCP_REQUEST_TRIES 4     /* requests unanswered before discovering again */
 #define DHCP_RENEW_RETRY_MIN_S 4 /* RFC 2131 4.4.5 says 60 s; short test leases need less */
+#define DHCP_DECLINE_WAIT_S 10   /* RFC 2131 3.1 (5): at least 10 s before discovering again */
 
 /* Message types (option 53). */
 enum {
@@ -46,6 +52,7 @@ enum dhcp_state {
     DHCP_BOUND,
     DHCP_RENEWING,  /* T1 passed: asking the server */
     DHCP_REBINDING, /* T2 passed: asking any server */
+    DHCP_DECLINED,  /* declined an address in use: discovering again at the deadline */
 };
 
 /* A message parsed from the wire. */
@@ -76,7 +83,7 @@ struct dhcp_io {
 
 struct dhcp_stats {
     uint64_t sent, received, malformed, ignored, offers, acks, naks, renewals, rebinds, expiries,
-        timeouts;
+        timeouts, declines;
 };
 
 struct dhcp_client {
@@ -100,6 +107,11 @@ void dhcp_init(struct dhcp_client *c, const uint8_t mac[6], const struct dhcp_io
 void dhcp_start(struct dhcp_client *c, uint64_t now);
 void dhcp_input(struct dhcp_client *c, const uint8_t *p, size_t len, uint64_t now);
 void dhcp_timer(struct dhcp_client *c, uint64_t now);
+/* The address of the lease just bound (or renewed) is in use by another
+ * host: forget the lease (the owner has removed the address already: no
+ * lease callback), broadcast a DHCPDECLINE of it to its server, and start
+ * discovery again DHCP_DECLINE_WAIT_S from now. Nothing without a lease. */
+void dhcp_decline(struct dhcp_client *c, uint64_t now);
 static inline uint64_t dhcp_deadline(const struct dhcp_client *c)
 {
     return c->deadline;

@@ -34,6 +34,10 @@ struct mg_dhcp {
     unsigned q_head, q_len;
     uint64_t q_dropped;
     struct mg_fiber *fiber;
+    /* The engine's lease is configured and not found in use: what waiters
+     * see (the engine binds before ARP has probed the address). */
+    bool usable;
+    bool in_use; /* ARP found the lease's address taken: decline it */
 };
 
 static void on_reply(void *arg, const struct mg_udp_meta *m, const uint8_t *p, size_t len)
@@ -64,6 +68,7 @@ static void io_send(void *arg, const uint8_t *msg, size_t len, const struct mg_i
 static void io_lease(void *arg, const struct mg_dhcp_lease *l)
 {
     struct mg_dhcp *d = arg;
+    d->usable = false;
     if (!l) {
         mg_log_warn(&dhcp_log, "lease lost: address removed");
         mg_ipv4_set_config(d->ip, NULL, NULL);
@@ -77,10 +82,30 @@ static void io_lease(void *arg, const struct mg_dhcp_lease *l)
     mg_log_info(&dhcp_log,
                 "lease %s, router %s, from %s for %lu s (renew at %lu s, rebind at %lu s)", a, r, s,
                 (unsigned long)l->lease_s, (unsigned long)l->t1_s, (unsigned long)l->t2_s);
+    /* With --arp-probe, ARP probes a new address here (RFC 2131 4.4.1's check). */
     int rc = mg_ipv4_set_config(d->ip, &l->addr, l->have_router ? &l->router : NULL);
+    if (rc == MG_EEXIST) {
+        mg_ipv4_format(&l->addr.addr, s, sizeof s);
+        mg_log_warn(&dhcp_log,
+                    "%s is in use by another host: declining it, discovering again in %d s", s,
+                    DHCP_DECLINE_WAIT_S);
+        mg_ipv4_set_config(d->ip, NULL, NULL);
+        d->in_use = true;
+        return;
+    }
     if (rc < 0)
         mg_log_err(&dhcp_log, "cannot configure %s: %s", a, mg_strerror(rc));
+    d->usable = true;
     mg_wake_all(&d->bound_wq);
+}
+
+/* After the engine ran: decline what io_lease found in use. */
+static void decline_if_in_use(struct mg_dhcp *d)
+{
+    if (!d->in_use)
+        return;
+    d->in_use = false;
+    dhcp_decline(&d->c, mg_clock_monotonic_ns());
 }
 
 static uint32_t io_random(void *arg)
@@ -101,8 +126,10 @@ static int client_fiber(void *arg)
             d->q_head = (d->q_head + 1) % DHCP_QUEUE;
             d->q_len--;
             dhcp_input(&d->c, r->data, r->len, mg_clock_monotonic_ns());
+            decline_if_in_use(d);
         }
         dhcp_timer(&d->c, mg_clock_monotonic_ns());
+        decline_if_in_use(d);
         if (d->q_len)
             continue;
         int rc = mg_wait(&d->wake, dhcp_deadline(&d->c));
@@ -139,9 +166,9 @@ int mg_dhcp_start(struct mg_dhcp **out, struct mg_udp *udp, struct mg_ip_layer *
 
 int mg_dhcp_wait_bound(struct mg_dhcp *d, uint64_t deadline_ns)
 {
-    while (!d->c.bound) {
+    while (!d->usable) {
         int rc = mg_wait(&d->bound_wq, deadline_ns);
-        if (rc < 0 && !d->c.bound)
+        if (rc < 0 && !d->usable)
             return rc;
     }
     return 0;
@@ -149,7 +176,7 @@ int mg_dhcp_wait_bound(struct mg_dhcp *d, uint64_t deadline_ns)
 
 int mg_dhcp_lease(struct mg_dhcp *d, struct mg_dhcp_lease *out)
 {
-    if (!d || !d->c.bound)
+    if (!d || !d->usable)
         return MG_ENOENT;
     *out = d->c.lease;
     return 0;

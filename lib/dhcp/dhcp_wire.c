@@ -28,6 +28,7 @@ enum {
     OPT_TYPE = 53,
     OPT_SERVER = 54,
     OPT_PARAMS = 55,
+    OPT_MESSAGE = 56,
     OPT_MAXSIZE = 57,
     OPT_T1 = 58,
     OPT_T2 = 59,
@@ -175,11 +176,17 @@ size_t dhcp_build(uint8_t *b, uint8_t type, uint32_t xid, uint16_t secs, bool br
         o = opt(o, OPT_REQUESTED, requested->b, 4);
     if (server)
         o = opt(o, OPT_SERVER, server->b, 4);
-    static const uint8_t params[] = {OPT_MASK,   OPT_ROUTER, OPT_DNS, OPT_LEASE,
-                                     OPT_SERVER, OPT_T1,     OPT_T2};
-    o = opt(o, OPT_PARAMS, params, sizeof params);
-    uint8_t maxsize[2] = {DHCP_MSG_MAX >> 8, DHCP_MSG_MAX & 0xff};
-    o = opt(o, OPT_MAXSIZE, maxsize, 2);
+    if (type == DHCPDECLINE) {
+        /* RFC 2131 table 5: no parameters asked for; a message SHOULD say why. */
+        static const char why[] = "address in use (ARP)";
+        o = opt(o, OPT_MESSAGE, why, sizeof why - 1);
+    } else {
+        static const uint8_t params[] = {OPT_MASK,   OPT_ROUTER, OPT_DNS, OPT_LEASE,
+                                         OPT_SERVER, OPT_T1,     OPT_T2};
+        o = opt(o, OPT_PARAMS, params, sizeof params);
+        uint8_t maxsize[2] = {DHCP_MSG_MAX >> 8, DHCP_MSG_MAX & 0xff};
+        o = opt(o, OPT_MAXSIZE, maxsize, 2);
+    }
     *o++ = OPT_END;
     size_t len = (size_t)(o - b);
     return len < DHCP_MSG_MIN ? DHCP_MSG_MIN : len;

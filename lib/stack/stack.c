@@ -10,13 +10,24 @@
 
 MG_LOG_SRC(stack_log, "stack", "the direct TCP/IP stack");
 
+static void stop(struct direct_stack *s, int rc)
+{
+    if (s->stopped)
+        return;
+    s->stopped = true;
+    s->stop_rc = rc;
+    mg_wake_all(&s->listeners);
+}
+
 static int rx_fiber(void *arg)
 {
     struct direct_stack *s = arg;
     int rc = s->eth->ops->listen(s->eth);
     if (rc == MG_ENOTCONN || rc == MG_ECANCELED)
-        return 0;
-    mg_log_err(&stack_log, "receiving stopped: %s", mg_strerror(rc));
+        rc = 0; /* the device was disconnected */
+    else
+        mg_log_err(&stack_log, "receiving stopped: %s", mg_strerror(rc));
+    stop(s, rc);
     return rc;
 }
 
@@ -28,11 +39,24 @@ static int direct_disconnect(struct mg_stackv4v6 *pub)
     /* The receiving fiber's listen returns MG_ENOTCONN. */
     int rc = s->net->ops->disconnect(s->net);
     s->rx = NULL;
+    stop(s, 0);
     return rc;
+}
+
+static int direct_listen(struct mg_stackv4v6 *pub)
+{
+    struct direct_stack *s = (struct direct_stack *)pub;
+    while (!s->stopped) {
+        int rc = mg_wait(&s->listeners, UINT64_MAX);
+        if (rc == MG_ECANCELED)
+            return rc;
+    }
+    return s->stop_rc;
 }
 
 const struct mg_stackv4v6_ops stack_direct_ops = {
     .disconnect = direct_disconnect,
+    .listen = direct_listen,
 };
 
 int mg_stack_direct_connect(struct mg_stackv4v6 **out, struct mg_network *net,
@@ -54,14 +78,18 @@ int mg_stack_direct_connect(struct mg_stackv4v6 **out, struct mg_network *net,
         free(s);
         return MG_ENOMEM;
     }
-    mg_detach(s->rx);
     /* The address goes to ARP now that frames are received: its probes
      * hear conflicts. A layer not ours (or without defer_init) says no. */
     int rc = mg_ipv4_init(ip);
     if (rc < 0 && rc != MG_EINVAL) {
         mg_log_err(&stack_log, "the IPv4 address: %s", mg_strerror(rc));
+        /* No stack: stop receiving (mg_join_all waits even if we are cancelled). */
+        mg_cancel(s->rx);
+        mg_join_all(&s->rx, 1, NULL);
+        free(s);
         return rc;
     }
+    mg_detach(s->rx);
     *out = &s->pub;
     return 0;
 }

@@ -2,6 +2,9 @@
 #ifndef MG_STACK_DIRECT_H
 #define MG_STACK_DIRECT_H
 
+#include <stdbool.h>
+
+#include <mirage/fiber.h>
 #include <mirage/log.h>
 #include <mirage/stack.h>
 
@@ -15,6 +18,10 @@ struct direct_stack {
     struct mg_arpv4 *arp;
     struct mg_fiber *rx;
     struct mg_dhcp *dhcp; /* NULL unless configured by DHCP */
+    /* Stopped: disconnected, or the receiving fiber ended (stop_rc: why). */
+    bool stopped;
+    int stop_rc;
+    struct mg_waitq listeners; /* fibers in listen, woken when it stops */
 };
 
 #endif

@@ -1,6 +1,6 @@
 /* fuzz_dhcp.c: libFuzzer harness for the DHCP client: the message parser, and the engine fed
- * replies (xid and MAC made to match) in every state: leases it binds must be coherent and the
- * messages it sends must parse. */
+ * replies (xid and MAC made to match) in every state, declining leases when told: leases it binds
+ * must be coherent and the messages it sends must parse. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         dhcp_input(&c, r, chunk, now);
         free(r);
+        /* The first byte's top bit: the owner finds each lease's address in use. */
+        if ((data[0] & 0x80) && c.bound)
+            dhcp_decline(&c, now);
         /* Time passes: up to the next event, a few times. */
         for (int k = 0; k < 3 && c.deadline != UINT64_MAX; k++) {
             now = c.deadline;

@@ -42,6 +42,8 @@ for h in tests/fuzz/fuzz_*.c; do
     fuzz_ipv4 | fuzz_udp) hsrcs="$(ls lib/inet/*.c lib/ipv4/*.c lib/udp/*.c) runtime/ipaddr.c runtime/error.c" ;;
     fuzz_dhcp) hsrcs="lib/dhcp/dhcp_client.c lib/dhcp/dhcp_wire.c" ;;
     fuzz_tcp) hsrcs="lib/inet/inet_csum.c $(ls lib/tcp/tcp_*.c | grep -v -e tcp_dev.c -e tcp_flow.c)" ;;
+    fuzz_http) hsrcs="lib/http/http_parse.c lib/http/http_chunk.c lib/http/http_util.c" ;;
+    fuzz_http_uri) hsrcs="runtime/ipaddr.c lib/http/http_uri.c" ;;
     esac
     # shellcheck disable=SC2086
     if ! clang -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers \
@@ -75,6 +77,17 @@ for h in tests/fuzz/fuzz_*.c; do
         '\x00\x03\x05\x40\x06\x00\x10\x00\x00\x00\x00\x01\x00\x00\x00\x04\x0a\x05\x08\x0a' \
         '\x01\x07\x00\x12\x00\x00\x00\x00\x10\x00\x00\x00\x04\xff\x02\x09\x40\x45\x00' \
         '\x08\x04\x04\x11\x00\x00\x00\x00\x00\x10\x14\x08\x0a\x00\x00\x00\x09\x00\x00\x00\x01\x01\x01\x05\x0a\x00\x00\x00\x00\x00\x00\x10\x00\x00\x01\x00' ;;
+    fuzz_http) # first byte: limits and piece size (odd: small limits); then the message
+        seed "$name" 'aGET /a?b=c HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n' \
+            'bPOST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;e="x"\r\nhello\r\n0\r\nT: v\r\n\r\n' \
+            'b\r\nPUT http://h:8/p HTTP/1.0\nContent-Length: 3, 3\nExpect: 100-continue\n\nabc' \
+            'aHTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: gzip, chunked\r\n\r\nok' \
+            'a1a;x=y\r\n0123456789abcdef0123456789\r\n0\r\n\r\n' \
+            'cOPTIONS * HTTP/1.1\r\nHost: [::1]:80\r\n\r\nCONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\n' \
+            'aSun, 06 Nov 1994 08:49:37 GMT' 'aSunday, 06-Nov-94 08:49:37 GMT' 'aSun Nov  6 08:49:37 1994' ;;
+    fuzz_http_uri) # a URI, a newline, a Location to resolve against it
+        seed "$name" 'http://h:8080/a/b/c?q\n../d?e#f' 'http://Example.COM./x\n//other:81/./y/../z' \
+            'http://10.0.0.1/\nhttps://h/' 'http://h/a%20b\n?only' 'http://h/\n\0303\0251 x' ;;
     fuzz_tar | fuzz_fat) sh tests/fuzz/lib/kv_seeds.sh "${name#fuzz_}" "$out/$name.corpus" ;;
     esac
     # The harness's console output goes to stdout; libFuzzer reports on stderr.

@@ -3,8 +3,10 @@
 # Linux kernel on the other side: examples/ping answers ping (and ping -f -c 100000 with no loss,
 # and 4000- and 65000-byte pings that cross the wire in fragments); examples/udp_echo echoes nc -u
 # (a datagram that is fragmented too); a port nobody listens on answers ICMP port unreachable
-# (nc -vzu fails with connection refused); an address the kernel already holds is refused at
-# start (ARP's probes run once the stack receives). On unix, and on spt and hvt when they are built.
+# (nc -vzu fails with connection refused); with --arp-probe=true an address the kernel already
+# holds is refused at start (ARP's probes run once the stack receives), for the generic stack
+# and for one assembled by hand (tests/net/ping_direct: direct_stackv4v6 over create_ipv4).
+# Everything else runs with ARP's defaults (no probes). On unix, and on spt and hvt when built.
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -31,26 +33,39 @@ fail() {
     done
 }
 
-# build T EXAMPLE: examples/EXAMPLE for target T (our stack) in $TMP/T-EXAMPLE.
+# build T EXAMPLE: examples/EXAMPLE for target T (our stack) in $TMP/T-EXAMPLE; ping_direct is
+# examples/ping with tests/net/ping_direct/config.c.
 build() {
     rm -rf "${TMP:?}/$1-$2"
-    cp -r "examples/$2" "$TMP/$1-$2"
-    (cd "$TMP/$1-$2" && mirage configure -t "$1" --net=direct && make) >"$TMP/$1-$2.build" 2>&1
+    net=--net=direct
+    if [ "$2" = ping_direct ]; then
+        cp -r examples/ping "$TMP/$1-$2" && cp tests/net/ping_direct/config.c "$TMP/$1-$2/"
+        net= # no choice of stack there
+    else
+        cp -r "examples/$2" "$TMP/$1-$2"
+    fi
+    (cd "$TMP/$1-$2" && mirage configure -t "$1" $net && make) >"$TMP/$1-$2.build" 2>&1
 }
 
 # start EXAMPLE LOG ARGS...: the example on target $T in a fresh namespace ($NN_NS); pid in PID.
 start() {
+    nn_setup
+    launch "$@"
+}
+# launch EXAMPLE LOG ARGS...: the same in the namespace there is.
+launch() {
     ex=$1 log=$2
     shift 2
-    nn_setup
     case $T in
-    unix) nn_bg "$NN_NS" "$log" "$TMP/unix-$ex/dist/$ex" --mac=$MAC --ipv4=$UK/24 \
-        --arp-probe=false "$@" ;;
+    unix) nn_bg "$NN_NS" "$log" "$TMP/unix-$ex/dist/$(dist_name $ex)" --mac=$MAC --ipv4=$UK/24 "$@" ;;
     *) nn_bg "$NN_NS" "$log" "mirage-$T" --net:service="$NN_TAP" --net-mac:service=$MAC \
-        "$TMP/$T-$ex/dist/$ex.$T" --ipv4=$UK/24 --arp-probe=false "$@" ;;
+        "$TMP/$T-$ex/dist/$(dist_name $ex).$T" --ipv4=$UK/24 "$@" ;;
     esac
     PID=$NN_PID
 }
+
+# dist_name EXAMPLE: the unikernel's name (ping_direct registers as ping).
+dist_name() { if [ "$1" = ping_direct ]; then echo ping; else echo "$1"; fi; }
 
 # ping_ok ARGS...: ping from the kernel's side; 0 if nothing was lost (output in $TMP/ping.out).
 ping_ok() {
@@ -95,23 +110,50 @@ run_ping() {
         fail "counters" "unexpected: $st" "$L"
     fi
     nn_stop "$PID"
-    # The stack hands its address to ARP once it receives: the probes hear
-    # the kernel holding it, and the unikernel stops with a clear error.
-    L=$TMP/$T.conflict.log
+    conflict ping "generic stack"
+}
+
+# conflict EXAMPLE WHAT: with --arp-probe=true the stack hands its address to ARP once it
+# receives: the probes hear the kernel holding it, and the unikernel stops with a clear error.
+conflict() {
+    L=$TMP/$T.$1.conflict.log
     case $T in
-    unix) nn_bg "$NN_NS" "$L" "$TMP/unix-ping/dist/ping" --mac=$MAC --ipv4=10.0.0.1/24 ;;
+    unix) nn_bg "$NN_NS" "$L" "$TMP/unix-$1/dist/ping" --mac=$MAC --ipv4=10.0.0.1/24 --arp-probe=true ;;
     *) nn_bg "$NN_NS" "$L" "mirage-$T" --net:service="$NN_TAP" --net-mac:service=$MAC \
-        "$TMP/$T-ping/dist/ping.$T" --ipv4=10.0.0.1/24 ;;
+        "$TMP/$T-$1/dist/ping.$T" --ipv4=10.0.0.1/24 --arp-probe=true ;;
     esac
     PID=$NN_PID
     nn_wait_line "$L" 'failed to connect' 15 "$PID"
     nn_stop "$PID"
     if grep -q 'address conflict: 10.0.0.1 is claimed by' "$L" && grep -q 'the IPv4 address: ' "$L" &&
         [ "$NN_RC" -ne 0 ]; then
-        ok "an address the kernel holds: probed, refused (exit $NN_RC)"
+        ok "$2, --arp-probe=true, an address the kernel holds: probed, refused (exit $NN_RC)"
     else
-        fail "address conflict" "exit $NN_RC" "$L"
+        fail "$2: address conflict" "exit $NN_RC" "$L"
     fi
+}
+
+# The hand-assembled stack: without probes it serves at once; with them it hears a conflict.
+run_ping_direct() {
+    L=$TMP/$T.ping_direct.log
+    nn_setup
+    nn_bg "$NN_NS" "$TMP/$T.td" tcpdump -n -l -i "$NN_TAP" arp
+    TD=$NN_PID
+    nn_wait_line "$TMP/$T.td" "listening on" 5 "$TD" || true
+    launch ping_direct "$L"
+    if nn_wait_line "$L" 'answering pings on 10.0.0.2/24' 10 "$PID" && ping_ok -c 3 -i 0.2 -W 2; then
+        ok "direct_stackv4v6 over create_ipv4: answers ping"
+    else
+        fail "direct_stackv4v6 over create_ipv4" "no ping" "$TMP/ping.out $L"
+    fi
+    nn_stop "$PID"
+    nn_stop "$TD"
+    if grep -q "who-has 10.0.0.2 tell 10.0.0.2" "$TMP/$T.td" && ! grep -q "tell 0.0.0.0" "$TMP/$T.td"; then
+        ok "ARP's default: a gratuitous ARP for 10.0.0.2, no probe"
+    else
+        fail "ARP's default" "expected an announcement and no probe" "$TMP/$T.td"
+    fi
+    conflict ping_direct "direct_stackv4v6 over create_ipv4"
 }
 
 run_udp() {
@@ -175,14 +217,15 @@ for T in unix spt hvt; do
         ;;
     esac
     built=1
-    for ex in ping udp_echo; do
+    for ex in ping udp_echo ping_direct; do
         if ! build "$T" "$ex"; then
             fail "configure and make $ex" "failed" "$TMP/$T-$ex.build"
             built=0
         fi
     done
     [ "$built" -eq 1 ] || continue
-    ok "configure and make ping and udp_echo"
+    ok "configure and make ping, udp_echo and ping_direct"
     run_ping
     run_udp
+    run_ping_direct
 done

@@ -29,7 +29,7 @@ ok "configure --net=direct and make"
 
 nn_setup
 nn_bg "$NN_NS" "$TMP/uk.log" "$N/dist/network" --interface="$NN_TAP" \
-    --ipv4="$NN_UK_IP/$NN_PREFIX" --arp-probe=false --port=8080 -l 'network:debug'
+    --ipv4="$NN_UK_IP/$NN_PREFIX" --port=8080 -l 'network:debug'
 UK=$NN_PID
 if ! nn_wait_line "$TMP/uk.log" "listening on port 8080" 20 "$UK"; then
     fail "starts on the tap" "no 'listening' line" "$TMP/uk.log"

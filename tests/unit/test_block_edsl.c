@@ -7,28 +7,12 @@ static void run_with_block(struct impl *b)
     register_unikernel("b", JOBS(apply(foreign("start", fn(BLOCK, JOB)), b)));
 }
 
-static struct dnode *selected(const char *name)
-{
-    for (size_t i = 0; i < ed.nselected; i++)
-        if (strcmp(ed.selected[i]->head->name, name) == 0)
-            return ed.selected[i];
-    return NULL;
-}
-
 static size_t count_blocks(void)
 {
     size_t n = 0;
     for (size_t i = 0; i < ed.nselected; i++)
         n += ed.selected[i]->type == BLOCK;
     return n;
-}
-
-static bool has_lib(const char *lib)
-{
-    for (size_t i = 0; ed.libs[i]; i++)
-        if (strcmp(ed.libs[i], lib) == 0)
-            return true;
-    return false;
 }
 
 static struct key *rkey(const char *name)
@@ -46,10 +30,10 @@ static void file_shared_and_connected(void)
     register_unikernel("b", JOBS(apply(foreign("start", fn(BLOCK, BLOCK, JOB)), a, b)));
     CHECK(edsl_finish() == 0);
     CHECK(count_blocks() == 1); /* two block_of_file("disk") are one device */
-    struct dnode *d = selected("block_of_file_disk");
+    struct dnode *d = ed_selected("block_of_file_disk");
     CHECK(d != NULL);
     CHECK_EQ_STR(impl_data(d->head), "disk"); /* the block name, for the manifest */
-    CHECK(has_lib("block"));
+    CHECK(ed_has_lib("block"));
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, "#include <mirage/block.h>"));
     CHECK(strstr(m, ed_fmt("mg_block_of_file_connect(&%s, \"disk\")", d->var)));
@@ -65,7 +49,7 @@ static void file_distinct_names(void)
                                        block_of_file("a.img"), block_of_file("b.img"))));
     CHECK(edsl_finish() == 0);
     CHECK(count_blocks() == 2);
-    CHECK(selected("block_of_file_a.img") && selected("block_of_file_b.img"));
+    CHECK(ed_selected("block_of_file_a.img") && ed_selected("block_of_file_b.img"));
 }
 
 /* A name is any string: the generated C quotes it. */
@@ -139,7 +123,7 @@ static void ramdisk_key_and_connect(void)
     SETUP("-t", "unix");
     run_with_block(ramdisk("scratch"));
     CHECK(edsl_finish() == 0);
-    struct dnode *d = selected("ramdisk_scratch");
+    struct dnode *d = ed_selected("ramdisk_scratch");
     CHECK(d != NULL);
     struct key *k = rkey("scratch-ramdisk-size");
     CHECK(k != NULL);
@@ -147,7 +131,7 @@ static void ramdisk_key_and_connect(void)
     CHECK_EQ_STR(k->dflt, "16");
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, ed_fmt("mg_ramdisk_connect_mib(&%s, \"scratch\", %s)", d->var, ed_key_var(k))));
-    CHECK(has_lib("block"));
+    CHECK(ed_has_lib("block"));
 }
 
 /* Two ramdisks: each its own key; the same name twice: one device, one key. */
@@ -175,7 +159,7 @@ static void generic_choice(void)
         run_with_block(generic_block("data"));
         CHECK(edsl_finish() == 0);
         CHECK(count_blocks() == 1);
-        CHECK(selected(t[i][1]));
+        CHECK(ed_selected(t[i][1]));
         struct key *k = NULL;
         for (struct key *p = ed.keys; p; p = p->next)
             if (strcmp(p->name, "block") == 0)
@@ -196,7 +180,7 @@ static void generic_group_and_key(void)
     SETUP("-t", "unix", "--store-block=ramdisk");
     run_with_block(generic_block("data", .group = "store"));
     CHECK(edsl_finish() == 0);
-    CHECK(selected("ramdisk_data"));
+    CHECK(ed_selected("ramdisk_data"));
     /* a value of the user's: its text chooses, anything else is a ramdisk */
     const char *const t[][2] = {{"--kind=file", "block_of_file_x"}, {"--kind=zzz", "ramdisk_x"}};
     for (size_t i = 0; i < 2; i++) {
@@ -204,7 +188,7 @@ static void generic_group_and_key(void)
         struct key *kind = key_string("kind", "file", .stage = CONFIGURE);
         run_with_block(generic_block("x", .key = value_of(kind)));
         CHECK(edsl_finish() == 0);
-        CHECK(selected(t[i][1]));
+        CHECK(ed_selected(t[i][1]));
     }
 }
 
@@ -228,7 +212,7 @@ static void xenstore_refused(void)
     SETUP("-t", "unix");
     run_with_block(if_impl(value_bool(false), block_of_xenstore_id("51760"), ramdisk("r")));
     CHECK(edsl_finish() == 0);
-    CHECK(selected("ramdisk_r") && !selected("block_of_xenstore_id_51760"));
+    CHECK(ed_selected("ramdisk_r") && !ed_selected("block_of_xenstore_id_51760"));
 }
 
 static const struct check_case cases[] = {

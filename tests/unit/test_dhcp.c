@@ -1,6 +1,7 @@
 /* sources: lib/dhcp/dhcp_client.c lib/dhcp/dhcp_wire.c */
 /* test_dhcp.c: the DHCP client engine with a fake clock and a scripted server: discover, offer,
- * request, ack, renew at T1, rebind at T2, expiry, NAKs, retransmission backoff, option parsing. */
+ * request, ack, renew at T1, rebind at T2, expiry, NAKs, declining an address in use,
+ * retransmission backoff, option parsing. */
 #include <stdlib.h>
 
 #include "../../lib/dhcp/dhcp_client.h"
@@ -295,6 +296,45 @@ static void request_gives_up(void)
     CHECK(c.state == DHCP_SELECTING && last().type == DHCPDISCOVER);
 }
 
+static void decline_in_use(void)
+{
+    bind_lease();
+    uint32_t xid = c.xid;
+    /* The owner's ARP probe found 10.0.0.50 taken: a DHCPDECLINE, broadcast from 0.0.0.0. */
+    dhcp_decline(&c, now);
+    CHECK(nsent == 3 && !c.bound && c.state == DHCP_DECLINED && c.st.declines == 1);
+    CHECK(leases == 1 && losses == 0); /* the owner removed the address itself */
+    struct dhcp_msg m = last();
+    const uint8_t yi[4] = {10, 0, 0, 50}, srv[4] = {10, 0, 0, 1};
+    CHECK(m.type == DHCPDECLINE && m.xid == xid && m.ciaddr.b[0] == 0 && m.ciaddr.b[3] == 0);
+    CHECK(sent[2].dst.b[0] == 255 && sent[2].dst.b[3] == 255 && sent[2].src.b[0] == 0 &&
+          sent[2].src.b[3] == 0);
+    CHECK(sent[2].msg[8] == 0 && sent[2].msg[9] == 0 && sent[2].msg[10] == 0); /* secs, flags */
+    /* RFC 2131 table 5: the address and the server; no parameter list or size; a reason. */
+    CHECK(has_opt(50, yi, 4) && has_opt(54, srv, 4) && !has_opt(55, NULL, 7) &&
+          !has_opt(57, NULL, 2) && has_opt(56, "address in use (ARP)", 20));
+    /* Replies meanwhile are not heeded; discovery starts again 10 s later, anew. */
+    reply(DHCPACK, NULL, 0);
+    CHECK(c.state == DHCP_DECLINED && leases == 1 && !c.bound);
+    uint64_t declined = now;
+    CHECK(c.deadline == declined + DHCP_DECLINE_WAIT_S * S);
+    advance_to(declined + DHCP_DECLINE_WAIT_S * S - 1);
+    CHECK(nsent == 3);
+    advance_to(declined + DHCP_DECLINE_WAIT_S * S);
+    CHECK(nsent == 4 && c.state == DHCP_SELECTING && last().type == DHCPDISCOVER && c.xid != xid);
+    /* Another address this time. */
+    uint8_t b[600];
+    struct reply r = {DHCPOFFER, c.xid, {10, 0, 0, 51}, NULL, 0, false};
+    dhcp_input(&c, b, build_reply(b, &r), now);
+    r.type = DHCPACK;
+    dhcp_input(&c, b, build_reply(b, &r), now);
+    CHECK(c.bound && leases == 2 && last_lease.addr.addr.b[3] == 51);
+    /* Nothing to decline without a lease. */
+    start();
+    dhcp_decline(&c, now);
+    CHECK(nsent == 1 && c.state == DHCP_SELECTING && c.st.declines == 0);
+}
+
 static void options(void)
 {
     /* T1/T2 given; a DNS list longer than kept; no mask: the class. */
@@ -395,6 +435,7 @@ static const struct check_case cases[] = {
     CASE_ENTRY(rebind_answered),
     CASE_ENTRY(naks),
     CASE_ENTRY(request_gives_up),
+    CASE_ENTRY(decline_in_use),
     CASE_ENTRY(options),
     CASE_ENTRY(malformed),
 };

@@ -72,4 +72,22 @@ static inline char *test_connect(struct info *i, struct impl *self, const char *
                 n ? args[0] : "");
 }
 
+/* The selected device named name (its head's name), or NULL. */
+static inline struct dnode *ed_selected(const char *name)
+{
+    for (size_t i = 0; i < ed.nselected; i++)
+        if (strcmp(ed.selected[i]->head->name, name) == 0)
+            return ed.selected[i];
+    return NULL;
+}
+
+/* Whether the unikernel links library lib. */
+static inline bool ed_has_lib(const char *lib)
+{
+    for (size_t i = 0; ed.libs[i]; i++)
+        if (strcmp(ed.libs[i], lib) == 0)
+            return true;
+    return false;
+}
+
 #endif

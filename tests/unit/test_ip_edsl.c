@@ -3,28 +3,12 @@
  * stack, DHCP, and the refusals of IPv6. */
 #include "test_edsl.h"
 
-static struct dnode *selected(const char *name)
-{
-    for (size_t i = 0; i < ed.nselected; i++)
-        if (strcmp(ed.selected[i]->head->name, name) == 0)
-            return ed.selected[i];
-    return NULL;
-}
-
 static struct key *rkey(const char *name)
 {
     for (size_t i = 0; i < ed.nrkeys; i++)
         if (strcmp(ed.rkeys[i]->name, name) == 0)
             return ed.rkeys[i];
     return NULL;
-}
-
-static bool has_lib(const char *lib)
-{
-    for (size_t i = 0; ed.libs[i]; i++)
-        if (strcmp(ed.libs[i], lib) == 0)
-            return true;
-    return false;
 }
 
 /* What `mirage configure` runs once the graph is resolved: the devices' configure hooks. */
@@ -50,13 +34,13 @@ static void create_ipv4_keys_and_connect(void)
     SETUP("-t", "unix");
     register_unikernel("u", JOBS(apply(foreign("start", fn(IPV4, JOB)), v4(NULL))));
     CHECK(edsl_finish() == 0 && run_configure_hooks() == 0);
-    struct dnode *d = selected("ipv4");
+    struct dnode *d = ed_selected("ipv4");
     CHECK(d && d->type == IPV4);
     struct key *k = rkey("ipv4"), *g = rkey("ipv4-gateway");
     CHECK(k && g && k->kind == MG_KEY_IPV4_PREFIX && g->kind == MG_KEY_IPV4);
     CHECK_EQ_STR(k->dflt, "10.0.0.2/24"); /* MirageOS's default */
     CHECK(g->dflt == NULL);               /* no gateway unless given */
-    CHECK(has_lib("ipv4") && has_lib("inet") && has_lib("arp") && has_lib("ethernet"));
+    CHECK(ed_has_lib("ipv4") && ed_has_lib("inet") && ed_has_lib("arp") && ed_has_lib("ethernet"));
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, "#include <mirage/ipv4.h>"));
     CHECK(strstr(m, ed_fmt("mg_ipv4_connect(&%s, ", d->var)));
@@ -118,7 +102,7 @@ static void ipv6_refused_alone_accepted_in_dual(void)
     struct impl *ip = create_ipv4v6(create_ipv4(eth, arp(eth)), create_ipv6(net, eth));
     register_unikernel("u", JOBS(apply(foreign("start", fn(IPV4V6, JOB)), ip)));
     CHECK(edsl_finish() == 0 && run_configure_hooks() == 0);
-    struct dnode *d = selected("ipv4v6_ipv4-only_ipv6-only");
+    struct dnode *d = ed_selected("ipv4v6_ipv4-only_ipv6-only");
     CHECK(d && d->type == IPV4V6);
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, ed_fmt("mg_ipv4v6_connect(&%s, ", d->var)));
@@ -151,8 +135,8 @@ static void direct_udp_types(void)
     struct impl *u4 = direct_udp(v4(NULL));
     register_unikernel("u", JOBS(apply(foreign("start", fn(UDP, JOB)), u4)));
     CHECK(edsl_finish() == 0);
-    struct dnode *d = selected("udp_direct");
-    CHECK(d && d->type == UDP && has_lib("udp"));
+    struct dnode *d = ed_selected("udp_direct");
+    CHECK(d && d->type == UDP && ed_has_lib("udp"));
     CHECK(strstr(gen(ed_gen_main), ed_fmt("mg_udp_direct_connect(&%s, ", d->var)));
     /* Over a dual layer: UDPV4V6, which a UDPV4V6 parameter takes. */
     SETUP("-t", "unix");
@@ -161,7 +145,7 @@ static void direct_udp_types(void)
     struct impl *ip = create_ipv4v6(create_ipv4(eth, arp(eth)), create_ipv6(net, eth));
     register_unikernel("u", JOBS(apply(foreign("start", fn(UDPV4V6, JOB)), direct_udp(ip))));
     CHECK(edsl_finish() == 0);
-    CHECK(selected("udpv4v6_direct") && selected("udpv4v6_direct")->type == UDPV4V6);
+    CHECK(ed_selected("udpv4v6_direct") && ed_selected("udpv4v6_direct")->type == UDPV4V6);
     /* A UDPV4V6 parameter does not take the v4 one. */
     SETUP("-t", "unix");
     register_unikernel("u", JOBS(apply(foreign("start", fn(UDPV4V6, JOB)), direct_udp(v4(NULL)))));
@@ -181,28 +165,28 @@ static void generic_stack_choices(void)
     /* unix: the host's sockets by default. */
     run_generic((const char *const[]){"-t", "unix", NULL}, 2);
     CHECK(edsl_finish() == 0);
-    CHECK(selected("socket_stackv4v6") && !selected("stackv4v6_direct"));
+    CHECK(ed_selected("socket_stackv4v6") && !ed_selected("stackv4v6_direct"));
     /* --net=direct on unix, or any other target: ours, static. */
     run_generic((const char *const[]){"-t", "unix", "--net=direct", NULL}, 3);
     CHECK(edsl_finish() == 0 && run_configure_hooks() == 0);
-    struct dnode *s = selected("stackv4v6_direct");
-    CHECK(s && !selected("socket_stackv4v6") && selected("ipv4_stack") && !selected("ipv4_dhcp"));
+    struct dnode *s = ed_selected("stackv4v6_direct");
+    CHECK(s && !ed_selected("socket_stackv4v6") && ed_selected("ipv4_stack") && !ed_selected("ipv4_dhcp"));
     /* The stack tells ARP of the address once it receives (mg_ipv4_init). */
     CHECK(strstr(gen(ed_gen_main), ".no_init = false, .defer_init = true})"));
-    CHECK(has_lib("stack") && !has_lib("dhcp") && has_lib("tcp") && has_lib("udp"));
+    CHECK(ed_has_lib("stack") && !ed_has_lib("dhcp") && ed_has_lib("tcp") && ed_has_lib("udp"));
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, ed_fmt("mg_stack_direct_connect(&%s, ", s->var)));
     CHECK(rkey("ipv4") && rkey("ipv4-gateway") && rkey("ipv4-only") && !rkey("dhcp-timeout"));
     run_generic((const char *const[]){"-t", "hvt", NULL}, 2);
-    CHECK(edsl_finish() == 0 && selected("stackv4v6_direct"));
+    CHECK(edsl_finish() == 0 && ed_selected("stackv4v6_direct"));
     /* The socket stack cannot go to hvt. */
     run_generic((const char *const[]){"-t", "hvt", "--net=socket", NULL}, 3);
     CHECK(edsl_finish() < 0 && has_error("only the unix target has"));
     /* --dhcp=true: the DHCP stack, no --ipv4 key, a --dhcp-timeout key. */
     run_generic((const char *const[]){"-t", "hvt", "--dhcp=true", NULL}, 3);
     CHECK(edsl_finish() == 0 && run_configure_hooks() == 0);
-    s = selected("stackv4v6_dhcp");
-    CHECK(s && selected("ipv4_dhcp") && !selected("ipv4_stack") && has_lib("dhcp"));
+    s = ed_selected("stackv4v6_dhcp");
+    CHECK(s && ed_selected("ipv4_dhcp") && !ed_selected("ipv4_stack") && ed_has_lib("dhcp"));
     CHECK(!rkey("ipv4") && rkey("dhcp-timeout") && rkey("dhcp-timeout")->kind == MG_KEY_INT);
     m = gen(ed_gen_main);
     CHECK(strstr(m, ed_fmt("mg_stack_dhcp_connect(&%s, ", s->var)));
@@ -217,7 +201,7 @@ static void static_stack_config_and_group(void)
                                          .ipv4_config = {"172.16.0.9/12", "172.16.0.1"});
     register_unikernel("u", JOBS(apply(foreign("start", fn(STACKV4V6, JOB)), s)));
     CHECK(edsl_finish() == 0 && run_configure_hooks() == 0);
-    CHECK(selected("stackv4v6_direct_eth1") && selected("ipv4_eth1_stack"));
+    CHECK(ed_selected("stackv4v6_direct_eth1") && ed_selected("ipv4_eth1_stack"));
     CHECK_EQ_STR(rkey("eth1-ipv4")->dflt, "172.16.0.9/12");
     CHECK_EQ_STR(rkey("eth1-ipv4-gateway")->dflt, "172.16.0.1");
     CHECK(rkey("eth1-ipv4-only") && rkey("eth1-ipv6"));
@@ -227,8 +211,45 @@ static void static_stack_config_and_group(void)
     struct impl *b = static_ipv4v6_stack(netif("private", .group = "private"), .group = "private");
     register_unikernel("u", JOBS(apply(foreign("start", fn(STACKV4V6, STACKV4V6, JOB)), a, b)));
     CHECK(edsl_finish() == 0);
-    CHECK(selected("stackv4v6_direct_service") && selected("stackv4v6_direct_private"));
+    CHECK(ed_selected("stackv4v6_direct_service") && ed_selected("stackv4v6_direct_private"));
     CHECK(rkey("service-ipv4") && rkey("private-ipv4"));
+}
+
+static void user_built_stack_defers_arp(void)
+{
+    /* direct_stackv4v6 over a create_ipv4 of the user's: the stack gives
+     * ARP the address once it receives (its probes then hear conflicts). */
+    SETUP("-t", "unix");
+    struct impl *net = default_network();
+    struct impl *eth = etif(net);
+    struct impl *a = arp(eth);
+    struct impl *s = direct_stackv4v6(net, eth, a, create_ipv4(eth, a), create_ipv6(net, eth));
+    register_unikernel("u", JOBS(apply(foreign("start", fn(STACKV4V6, JOB)), s)));
+    CHECK(edsl_finish() == 0 && run_configure_hooks() == 0);
+    struct dnode *d = ed_selected("ipv4");
+    CHECK(d && ed_selected("stackv4v6_direct"));
+    const char *m = gen(ed_gen_main);
+    CHECK(strstr(m, ed_fmt("mg_ipv4_connect(&%s, ", d->var)));
+    CHECK(strstr(m, ".no_init = false, .defer_init = true})"));
+    /* --arp-probe: off by default, as MirageOS (gratuitous ARP only). */
+    CHECK(rkey("arp-probe") && rkey("arp-probe")->kind == MG_KEY_BOOL);
+    CHECK_EQ_STR(rkey("arp-probe")->dflt, "false");
+    /* The same layer without a stack above it is told at its own connect. */
+    SETUP("-t", "unix");
+    register_unikernel("u", JOBS(apply(foreign("start", fn(IPV4, JOB)), v4(NULL))));
+    CHECK(edsl_finish() == 0);
+    CHECK(!strstr(gen(ed_gen_main), "defer_init"));
+    /* Also the IPv4 layer of a user's dual layer under the stack. */
+    SETUP("-t", "unix");
+    net = netif("eth1");
+    eth = etif(net);
+    a = arp(eth);
+    struct impl *v4 = create_ipv4(eth, a, .group = "eth1");
+    s = direct_stackv4v6(net, eth, a, v4, create_ipv6(net, eth, .group = "eth1"), .group = "eth1");
+    register_unikernel("u", JOBS(apply(foreign("start", fn(STACKV4V6, IPV4, JOB)), s, v4)));
+    CHECK(edsl_finish() == 0);
+    d = ed_selected("ipv4_eth1");
+    CHECK(d && strstr(gen(ed_gen_main), ".defer_init = true"));
 }
 
 static void tcp_of_stack(void)
@@ -237,7 +258,7 @@ static void tcp_of_stack(void)
     struct impl *t = tcpv4v6_of_stackv4v6(generic_stackv4v6(default_network()));
     register_unikernel("u", JOBS(apply(foreign("start", fn(TCPV4V6, JOB)), t)));
     CHECK(edsl_finish() == 0);
-    struct dnode *d = selected("tcpv4v6_of_stackv4v6"), *s = selected("socket_stackv4v6");
+    struct dnode *d = ed_selected("tcpv4v6_of_stackv4v6"), *s = ed_selected("socket_stackv4v6");
     CHECK(d && s && d->type == TCPV4V6);
     CHECK(strstr(gen(ed_gen_main), ed_fmt("(%s = mg_stack_tcp(%s), 0)", d->var, s->var)));
     CHECK(strstr(gen(ed_gen_header), "int start(struct mg_tcp *);"));
@@ -250,6 +271,7 @@ static const struct check_case cases[] = {
     CASE_ENTRY(direct_udp_types),
     CASE_ENTRY(generic_stack_choices),
     CASE_ENTRY(static_stack_config_and_group),
+    CASE_ENTRY(user_built_stack_defers_arp),
     CASE_ENTRY(tcp_of_stack),
 };
 CHECK_MAIN(cases)

@@ -2,14 +2,6 @@
 /* test_socket_edsl.c: the socket stack constructors: graph, connect code, keys, refusals. */
 #include "test_edsl.h"
 
-static struct dnode *selected(const char *name)
-{
-    for (size_t i = 0; i < ed.nselected; i++)
-        if (strcmp(ed.selected[i]->head->name, name) == 0)
-            return ed.selected[i];
-    return NULL;
-}
-
 static struct key *rkey(const char *name)
 {
     for (size_t i = 0; i < ed.nrkeys; i++)
@@ -18,24 +10,16 @@ static struct key *rkey(const char *name)
     return NULL;
 }
 
-static bool has_lib(const char *lib)
-{
-    for (size_t i = 0; ed.libs[i]; i++)
-        if (strcmp(ed.libs[i], lib) == 0)
-            return true;
-    return false;
-}
-
 static void stack_of_tcp_and_udp(void)
 {
     SETUP("-t", "unix");
     register_unikernel("n", JOBS(apply(foreign("start", fn(STACKV4V6, JOB)), socket_stackv4v6())));
     CHECK(edsl_finish() == 0);
-    struct dnode *s = selected("socket_stackv4v6");
-    struct dnode *t = selected("socket_tcpv4v6_any_any");
-    struct dnode *u = selected("socket_udpv4v6_any_any");
+    struct dnode *s = ed_selected("socket_stackv4v6");
+    struct dnode *t = ed_selected("socket_tcpv4v6_any_any");
+    struct dnode *u = ed_selected("socket_udpv4v6_any_any");
     CHECK(s && t && u);
-    CHECK(has_lib("socket"));
+    CHECK(ed_has_lib("socket"));
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, "#include <mirage/socket.h>"));
     CHECK(strstr(m, ed_fmt("mg_socket_stackv4v6_connect(&%s, %s, %s)", s->var, u->var, t->var)));
@@ -62,8 +46,8 @@ static void groups(void)
     register_unikernel("n", JOBS(apply(foreign("start", fn(STACKV4V6, STACKV4V6, JOB)),
                                        socket_stackv4v6(), socket_stackv4v6(.group = "service"))));
     CHECK(edsl_finish() == 0);
-    CHECK(selected("socket_stackv4v6") && selected("socket_stackv4v6_service"));
-    CHECK(selected("socket_tcpv4v6_service_any_any") && selected("socket_udpv4v6_service_any_any"));
+    CHECK(ed_selected("socket_stackv4v6") && ed_selected("socket_stackv4v6_service"));
+    CHECK(ed_selected("socket_tcpv4v6_service_any_any") && ed_selected("socket_udpv4v6_service_any_any"));
     CHECK(rkey("ipv4") && rkey("service-ipv4") && rkey("service-ipv6-only"));
     const char *m = gen(ed_gen_main);
     CHECK(strstr(m, "mg_key_service_ipv4.addr, mg_key_service_ipv6.addr, "
@@ -96,7 +80,7 @@ static void addresses(void)
         "n", JOBS(apply(foreign("start", fn(TCP, UDP, JOB)), socket_tcpv4v6("127.0.0.2", "::1"),
                         socket_udpv4v6("127.0.0.2", "::1"))));
     CHECK(edsl_finish() == 0);
-    CHECK(selected("socket_tcpv4v6_127.0.0.2_::1") && selected("socket_udpv4v6_127.0.0.2_::1"));
+    CHECK(ed_selected("socket_tcpv4v6_127.0.0.2_::1") && ed_selected("socket_udpv4v6_127.0.0.2_::1"));
     CHECK_EQ_STR(rkey("ipv4")->dflt, "127.0.0.2/32");
     CHECK_EQ_STR(rkey("ipv6")->dflt, "::1/128");
 }

@@ -2,22 +2,6 @@
 /* test_tcp_edsl.c: the direct_tcp constructor: its type over each IP layer, connect code, libraries, clocks and randomness, sharing. */
 #include "test_edsl.h"
 
-static struct dnode *selected(const char *name)
-{
-    for (size_t i = 0; i < ed.nselected; i++)
-        if (strcmp(ed.selected[i]->head->name, name) == 0)
-            return ed.selected[i];
-    return NULL;
-}
-
-static bool has_lib(const char *lib)
-{
-    for (size_t i = 0; ed.libs[i]; i++)
-        if (strcmp(ed.libs[i], lib) == 0)
-            return true;
-    return false;
-}
-
 static struct impl *v4(void)
 {
     struct impl *net = default_network();
@@ -31,12 +15,12 @@ static void direct_tcp_over_ipv4(void)
     struct impl *t = direct_tcp(v4());
     register_unikernel("u", JOBS(apply(foreign("start", fn(TCP, JOB)), t)));
     CHECK(edsl_finish() == 0);
-    struct dnode *d = selected("tcp_direct");
+    struct dnode *d = ed_selected("tcp_direct");
     CHECK(d && d->type == TCP);
-    CHECK(has_lib("tcp") && has_lib("flow") && has_lib("inet"));
+    CHECK(ed_has_lib("tcp") && ed_has_lib("flow") && ed_has_lib("inet"));
     /* Its clock and randomness are the defaults, connected before it. */
-    struct dnode *ip = selected("ipv4"), *mc = selected("mclock"), *rnd = selected("random");
-    CHECK(ip && mc && rnd && selected("time"));
+    struct dnode *ip = ed_selected("ipv4"), *mc = ed_selected("mclock"), *rnd = ed_selected("random");
+    CHECK(ip && mc && rnd && ed_selected("time"));
     CHECK(mc->order < d->order && rnd->order < d->order && ip->order < d->order);
     const char *m = gen(ed_gen_main);
     /* mg_tcp_direct_connect(&tcp, ip (cast to the layer handle), mclock, random) */
@@ -56,7 +40,7 @@ static void direct_tcp_over_dual_layer(void)
     struct impl *ip = create_ipv4v6(create_ipv4(eth, arp(eth)), create_ipv6(net, eth));
     register_unikernel("u", JOBS(apply(foreign("start", fn(TCPV4V6, JOB)), direct_tcp(ip))));
     CHECK(edsl_finish() == 0);
-    CHECK(selected("tcpv4v6_direct") && selected("tcpv4v6_direct")->type == TCPV4V6);
+    CHECK(ed_selected("tcpv4v6_direct") && ed_selected("tcpv4v6_direct")->type == TCPV4V6);
     /* A TCPV4V6 parameter does not take TCP over IPv4 alone. */
     SETUP("-t", "unix");
     register_unikernel("u", JOBS(apply(foreign("start", fn(TCPV4V6, JOB)), direct_tcp(v4()))));

@@ -194,7 +194,6 @@ int tcpkit_start(struct mg_stackv4v6 *s, long echo_port, long sink_port, long so
         mg_log_info(&kit_log, "udp echo on port %ld", udp_port);
     }
     mg_log_info(&kit_log, "ready");
-    /* Serve until the unikernel is stopped: the services run in fibers of their own. */
-    struct mg_waitq forever = MG_WAITQ_INIT;
-    return mg_wait(&forever, UINT64_MAX);
+    /* Serve until the stack stops: the services run in fibers of their own. */
+    return mg_stack_listen(s);
 }
