@@ -3,11 +3,13 @@
 # against the Linux kernel's own stack on the same path, in one run, interleaved, medians:
 #  - socket stack: tcpkit over the host's sockets against bench/tcp_peer.c, a plain C epoll
 #    server with the same services over the same sockets, both on loopback;
-#  - direct stack: tcpkit (--net=direct) on a tap in a namespace against tcp_peer on a veth in
-#    the same topology (the client in the first namespace either way). Needs root; rows are
-#    skipped with the reason when the direct stack is not there or cannot run.
+#  - direct stack: tcpkit (--net=direct) on unix, and the same unikernel under mirage-spt and
+#    mirage-hvt, each on its own tap in one namespace, against tcp_peer on a veth in the same
+#    topology (the client in that namespace for all four, interleaved). Needs root; rows are
+#    skipped with the reason when a target is not built or cannot run.
 # The client is tests/net/lib/tcpload.c. Prints markdown rows: question | peer | ratio | detail.
-# RUNS (default 5) runs of each; BULK_MIB (1024) MiB on loopback, BULK_MIB_TAP (256) on the tap.
+# RUNS (default 5) runs of each; BULK_MIB (1024) MiB on loopback, BULK_MIB_TAP (256) on the taps.
+# SOCKET=0 leaves out the socket stack; TARGETS (default "unix spt hvt") picks the direct ones.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
@@ -41,27 +43,6 @@ wait_ready() { # LOG TEXT PID
     return 1
 }
 
-# measure TAG RUN HOST_UK HOST_PEER MIB: RUNS interleaved runs of each measure against both,
-# with RUN the command prefix the client runs under ("" or "ip netns exec NS").
-# Results in $TMP/TAG.{uk,peer}.{send,recv,rr1,rr32}.
-measure() {
-    tag=$1 run=$2 uk=$3 peer=$4 mib=$5
-    bytes=$((mib * 1048576))
-    for i in $(seq "$RUNS"); do
-        for who in uk peer; do
-            if [ $who = uk ]; then h=$uk; else h=$peer; fi
-            # shellcheck disable=SC2086
-            $run "$TMP/tcpload" send "$h" "$SINK" $bytes | field gbit >>"$TMP/$tag.$who.send"
-            # shellcheck disable=SC2086
-            $run "$TMP/tcpload" recv "$h" "$SOURCE" $bytes | field gbit >>"$TMP/$tag.$who.recv"
-            # shellcheck disable=SC2086
-            $run "$TMP/tcpload" rr "$h" "$ECHO" 1 1 64 | field rate >>"$TMP/$tag.$who.rr1"
-            # shellcheck disable=SC2086
-            $run "$TMP/tcpload" rr "$h" "$ECHO" 32 1 64 | field rate >>"$TMP/$tag.$who.rr32"
-        done
-    done
-}
-
 # rows TAG WHERE PEER MIB: the table rows of one measure.
 rows() {
     tag=$1 where=$2 peer=$3 mib=$4
@@ -88,6 +69,7 @@ skip_rows() { # WHERE WHY
 ECHO=17007 SINK=17009 SOURCE=17019
 
 # ---- socket stack on loopback ---------------------------------------------------
+if [ "${SOCKET:-1}" != 0 ]; then
 K=$TMP/kit
 cp -r "$ROOT/tests/net/tcpkit" "$K"
 (cd "$K" && mirage configure -t unix >/dev/null && make -s >/dev/null) || exit 1
@@ -125,39 +107,101 @@ measure_ports() {
 measure_ports sock "" 127.0.0.1 "${BULK_MIB:-1024}"
 rows sock "socket stack, loopback" "bench/tcp_peer.c on the kernel's sockets, loopback" "${BULK_MIB:-1024}"
 kill "$KPID" "$PPID_" 2>/dev/null
+fi
 
-# ---- direct stack through a tap -------------------------------------------------
-where="direct stack, tap in a namespace"
+# ---- direct stack through taps: unix, spt, hvt ----------------------------------
+PEER="Linux kernel stack, veth in the same namespace topology"
+TARGETS=${TARGETS:-unix spt hvt}
+MIB=${BULK_MIB_TAP:-256}
+where_of() { # TARGET
+    case $1 in
+    unix) echo "direct stack on unix, tap in a namespace" ;;
+    *) echo "direct stack on $1, tap in a namespace" ;;
+    esac
+}
 if [ ! -d "$ROOT/lib/tcp" ] || [ ! -d "$ROOT/lib/stack" ]; then
-    skip_rows "$where" "no direct stack in this tree (lib/tcp, lib/stack)"
+    for t in $TARGETS; do skip_rows "$(where_of "$t")" "no direct stack in this tree (lib/tcp, lib/stack)"; done
     exit 0
 fi
-D=$TMP/direct
-cp -r "$ROOT/tests/net/tcpkit" "$D"
-if ! (cd "$D" && mirage configure -f config_generic.c -t unix --net=direct && make -s) >"$TMP/direct.log" 2>&1; then
-    skip_rows "$where" "tcpkit does not build with --net=direct: $(grep -m1 -E 'undefined reference|error:|mirage:' "$TMP/direct.log" | cut -c1-120)"
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
+    for t in $TARGETS; do skip_rows "$(where_of "$t")" "needs root and /dev/net/tun"; done
     exit 0
 fi
 # shellcheck source=../tests/net/lib/netns.sh
 . "$ROOT/tests/net/lib/netns.sh"
 NN_NAME=bench-tcp
-[ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] || { skip_rows "$where" "needs root and /dev/net/tun"; exit 0; }
-nn_setup                 # NN_NS: tap0 with the kernel at 10.0.0.1/24; the unikernel is 10.0.0.2
+nn_ns                    # A: the client's namespace; a tap per unikernel, the kernel's end in it
 A=$NN_NS
-nn_ns                    # the Linux peer's namespace, on a veth from A
+nn_ns                    # B: the Linux peer's namespace, on a veth from A
 B=$NN_NS
-nn_veth "$A" veth0 10.0.1.1/24 "$B" veth1 10.0.1.2/24 || { skip_rows "$where" "cannot make a veth pair"; exit 0; }
-nn_bg "$A" "$TMP/dkit.log" "$D/dist/tcpkit" --interface=tap0 --ipv4=10.0.0.2/24 \
-    --echo-port=$ECHO --sink-port=$SINK --source-port=$SOURCE -l 'tcpkit:info'
-if ! nn_wait_line "$TMP/dkit.log" "ready" 20 "$NN_PID"; then
-    skip_rows "$where" "tcpkit --net=direct did not start: $(tail -n 1 "$TMP/dkit.log" | cut -c1-120)"
+nn_veth "$A" veth0 10.0.1.1/24 "$B" veth1 10.0.1.2/24 || {
+    for t in $TARGETS; do skip_rows "$(where_of "$t")" "cannot make a veth pair"; done
     exit 0
-fi
+}
 nn_bg "$B" "$TMP/dpeer.log" "$TMP/tcp_peer" $ECHO $SINK $SOURCE
-nn_wait_line "$TMP/dpeer.log" "ready" 10 "$NN_PID" || { skip_rows "$where" "tcp_peer did not start"; exit 0; }
-if ! ip netns exec "$A" "$TMP/tcpload" seq 10.0.0.2 $ECHO 3 >/dev/null 2>&1; then
-    skip_rows "$where" "no echo from the unikernel over the tap"
+nn_wait_line "$TMP/dpeer.log" "ready" 10 "$NN_PID" || {
+    for t in $TARGETS; do skip_rows "$(where_of "$t")" "tcp_peer did not start"; done
     exit 0
-fi
-measure direct "ip netns exec $A" 10.0.0.2 10.0.1.2 "${BULK_MIB_TAP:-256}"
-rows direct "$where" "Linux kernel stack, veth in the same namespace topology" "${BULK_MIB_TAP:-256}"
+}
+
+# Each target's tcpkit on its own tap N in A: the kernel at 10.0.(10+N).1, the unikernel at .2
+# (HOST_<target>); a target that cannot run gets its rows skipped with the reason.
+ran=""
+n=0
+for t in $TARGETS; do
+    n=$((n + 1))
+    D=$TMP/direct-$t
+    mkdir -p "$D"
+    cp "$ROOT/tests/net/tcpkit/unikernel.c" "$D/"
+    cp "$ROOT/tests/net/tcpkit/config_generic.c" "$D/config.c"
+    if [ "$t" != unix ] && { [ ! -x "$ROOT/build/bin/mirage-$t" ] || [ ! -f "$ROOT/build/lib/mirage/$t/$t.ld" ]; }; then
+        skip_rows "$(where_of "$t")" "the $t target is not built (make FREESTANDING=\"spt hvt\")"
+        continue
+    fi
+    if [ "$t" = hvt ] && [ ! -c /dev/kvm ]; then
+        skip_rows "$(where_of "$t")" "no /dev/kvm"
+        continue
+    fi
+    if ! (cd "$D" && mirage configure -t "$t" --net=direct && make -s) >"$TMP/direct-$t.log" 2>&1; then
+        skip_rows "$(where_of "$t")" "tcpkit does not build: $(grep -m1 -E 'undefined reference|error:|mirage:' "$TMP/direct-$t.log" | cut -c1-120)"
+        continue
+    fi
+    net=10.0.$((10 + n))
+    nn_tap "$A" "tap$n" "$net.1/24" || { skip_rows "$(where_of "$t")" "cannot make tap$n"; continue; }
+    args="--ipv4=$net.2/24 --arp-probe=false --echo-port=$ECHO --sink-port=$SINK --source-port=$SOURCE -l tcpkit:info"
+    case $t in
+    # shellcheck disable=SC2086
+    unix) nn_bg "$A" "$TMP/uk-$t.log" "$D/dist/tcpkit" --interface="tap$n" $args ;;
+    # shellcheck disable=SC2086
+    *) nn_bg "$A" "$TMP/uk-$t.log" "$ROOT/build/bin/mirage-$t" --mem=256 --net:service="tap$n" -- \
+        "$D/dist/tcpkit.$t" $args ;;
+    esac
+    if ! nn_wait_line "$TMP/uk-$t.log" "ready" 20 "$NN_PID"; then
+        skip_rows "$(where_of "$t")" "tcpkit did not start: $(tail -n 1 "$TMP/uk-$t.log" | cut -c1-120)"
+        continue
+    fi
+    if ! ip netns exec "$A" "$TMP/tcpload" seq "$net.2" $ECHO 3 >/dev/null 2>&1; then
+        skip_rows "$(where_of "$t")" "no echo from the unikernel over the tap"
+        continue
+    fi
+    ran="$ran $t"
+    eval "HOST_$t=$net.2"
+done
+[ -n "$ran" ] || exit 0
+
+# RUNS interleaved runs: every unikernel, then the peer, for each measure.
+bytes=$((MIB * 1048576))
+client="ip netns exec $A $TMP/tcpload"
+for i in $(seq "$RUNS"); do
+    for who in $ran peer; do
+        if [ "$who" = peer ]; then h=10.0.1.2; else eval "h=\$HOST_$who"; fi
+        $client send "$h" "$SINK" $bytes | field gbit >>"$TMP/direct.$who.send"
+        $client recv "$h" "$SOURCE" $bytes | field gbit >>"$TMP/direct.$who.recv"
+        $client rr "$h" "$ECHO" 1 1 64 | field rate >>"$TMP/direct.$who.rr1"
+        $client rr "$h" "$ECHO" 32 1 64 | field rate >>"$TMP/direct.$who.rr32"
+    done
+done
+for t in $ran; do
+    for m in send recv rr1 rr32; do cp "$TMP/direct.$t.$m" "$TMP/direct-$t.uk.$m"; cp "$TMP/direct.peer.$m" "$TMP/direct-$t.peer.$m"; done
+    rows "direct-$t" "$(where_of "$t")" "$PEER" "$MIB"
+done

@@ -17,7 +17,11 @@
 
 #include <stdint.h>
 
-#define MG_ABI_VERSION 1
+/* 2: net devices may carry offloads (MG_BOOT_DEV_NET_*), the batched net
+ * hypercalls carry each frame's offload metadata, the one-frame net
+ * hypercalls are gone, NET_POLL writes, waits and reads in one exit; spt's
+ * boot info names the vDSO's clock_gettime. */
+#define MG_ABI_VERSION 2
 
 /* ---- The device manifest: an ELF note written by `mirage configure` ---- */
 
@@ -79,7 +83,37 @@ struct mg_boot_dev {
     uint8_t reserved[3];
 };
 #define MG_BOOT_DEV_RO 1u /* block: the file is read-only (writes get MG_EROFS) */
+/* net: offloads the host grants (the tap's virtio-net header, IFF_VNET_HDR).
+ * CSUM: frames written may leave their L4 checksum to the host (NEEDS_CSUM),
+ * frames read may come with NEEDS_CSUM (a partial sum from the host's own
+ * stack) or DATA_VALID. TSO4 (only with CSUM): TCP/IPv4 frames of up to
+ * MG_NET_GSO_FRAME_MAX bytes both ways, cut at gso_size by the host.
+ * VNET (spt only: hvt's tender keeps the header to itself): every read and
+ * write on the fd starts with a struct mg_vnet_hdr, offloads or not. */
+#define MG_BOOT_DEV_NET_CSUM 2u
+#define MG_BOOT_DEV_NET_TSO4 4u
+#define MG_BOOT_DEV_NET_VNET 8u
 _Static_assert(sizeof(struct mg_boot_dev) == 32, "boot device layout");
+
+/* The largest frame with TSO4: an Ethernet header and a 64 KiB IPv4 datagram. */
+#define MG_NET_GSO_FRAME_MAX (14u + 65535u)
+
+/* Offload metadata of one frame: the layout of Linux's struct
+ * virtio_net_hdr (what the tap reads and writes with IFF_VNET_HDR and a
+ * header size of 10), in the host's byte order. */
+#define MG_VNET_F_NEEDS_CSUM 1u /* csum_start/csum_offset: the host completes the L4 sum */
+#define MG_VNET_F_DATA_VALID 2u /* read only: the host verified the checksums */
+#define MG_VNET_GSO_NONE 0u
+#define MG_VNET_GSO_TCPV4 1u /* cut at gso_size; hdr_len = Ethernet + IPv4 + TCP headers */
+struct mg_vnet_hdr {
+    uint8_t flags;    /* MG_VNET_F_* */
+    uint8_t gso_type; /* MG_VNET_GSO_* */
+    uint16_t hdr_len;
+    uint16_t gso_size;
+    uint16_t csum_start;  /* from the frame's first byte */
+    uint16_t csum_offset; /* of the checksum field, from csum_start */
+};
+_Static_assert(sizeof(struct mg_vnet_hdr) == 10, "virtio-net header layout");
 
 /* Length of the command line, NUL included, that the tender passes. */
 #define MG_CMDLINE_MAX 8192
@@ -99,10 +133,15 @@ struct mg_boot_info {
     uint64_t tsc_hz;       /* hvt: TSC frequency; spt: 0 (uses clock_gettime) */
     uint64_t tsc_at_boot;  /* hvt: TSC when wall_ns_at_boot was read */
     int64_t wall_ns_at_boot; /* hvt: POSIX time in ns at boot */
+    /* spt: the address of the host kernel's vDSO clock_gettime(clockid,
+     * struct timespec *) in the process the guest shares with its tender,
+     * or 0: the guest may call it (no system call when the host's clock
+     * source allows, else it makes the allowed clock_gettime itself). hvt: 0. */
+    uint64_t vdso_clock_gettime;
     uint8_t seed[32];      /* entropy from the host, for the guest's generators */
     struct mg_boot_dev devs[MG_MFT_MAX_ENTRIES];
 };
-_Static_assert(sizeof(struct mg_boot_info) == 104 + 32 * MG_MFT_MAX_ENTRIES, "boot info layout");
+_Static_assert(sizeof(struct mg_boot_info) == 112 + 32 * MG_MFT_MAX_ENTRIES, "boot info layout");
 
 /* ---- hvt: hypercalls --------------------------------------------------------
  *
@@ -127,12 +166,13 @@ enum mg_hvt_hc {
     MG_HVT_HC_BLOCK_READ = 3,    /* struct mg_hvt_block_io */
     MG_HVT_HC_BLOCK_WRITE = 4,   /* struct mg_hvt_block_io */
     MG_HVT_HC_BLOCK_FLUSH = 5,   /* struct mg_hvt_block_flush */
-    MG_HVT_HC_NET_READ = 6,      /* struct mg_hvt_net_io */
-    MG_HVT_HC_NET_WRITE = 7,     /* struct mg_hvt_net_io */
+    MG_HVT_HC_RETIRED_6 = 6,     /* ABI 1's one-frame net read: unknown now */
+    MG_HVT_HC_RETIRED_7 = 7,     /* ABI 1's one-frame net write: unknown now */
     MG_HVT_HC_HALT = 8,          /* struct mg_hvt_halt: does not return */
     MG_HVT_HC_ABORT = 9,         /* struct mg_hvt_abort: does not return */
     MG_HVT_HC_NET_READV = 10,    /* struct mg_hvt_net_batch */
     MG_HVT_HC_NET_WRITEV = 11,   /* struct mg_hvt_net_batch */
+    MG_HVT_HC_NET_POLL = 12,     /* struct mg_hvt_net_poll */
     MG_HVT_HC_COUNT
 };
 
@@ -172,32 +212,31 @@ struct mg_hvt_block_flush {
     int64_t ret;       /* out */
 };
 
-/* One frame to or from the net device whose boot device index is handle.
- * Read: len is the buffer's size; ret is the frame's length, 0 when none is
- * waiting, or MG_EIO. Write: ret is 0, MG_EINVAL (longer than mtu + 14),
- * MG_EAGAIN (the tap is full: the frame is dropped) or MG_EIO. */
-struct mg_hvt_net_io {
-    uint32_t handle;   /* in */
-    uint32_t reserved; /* 0 */
-    uint64_t data;     /* in */
-    uint64_t len;      /* in */
-    int64_t ret;       /* out */
-};
-
 /* Several frames to or from one net device in one exit: frames is the
  * guest address of count struct mg_hvt_net_frame (count at most
- * MG_HVT_NET_BATCH_MAX). Read: each len is in a buffer's size and out the
- * frame's length; frames are read until count or until none is waiting; a
- * frame longer than its buffer is dropped and not counted; ret is how many
- * were read (0: none waiting) or MG_EIO. Write: each len is the frame's
- * length; frames are written in order until the tap is full; ret is how
- * many were taken, MG_EINVAL (a frame longer than mtu + 14: none written)
- * or MG_EIO. A buffer outside guest memory, an unknown handle, a count above
- * the maximum or a non-zero reserved field ends the VM. */
+ * MG_HVT_NET_BATCH_MAX).
+ * Read: each len is in a buffer's size and out the frame's length, and off
+ * is out: what the host said of the frame (zero without offloads; with TSO4
+ * a frame may be up to MG_NET_GSO_FRAME_MAX bytes, so buffers that small
+ * lose such frames). Frames are read until count or until none is waiting;
+ * a frame longer than its buffer is dropped and not counted; ret is how
+ * many were read (0: none waiting) or MG_EIO.
+ * Write: each len is the frame's length and off is in; frames are written
+ * in order until the tap is full; a frame the host refuses is dropped and
+ * counted as taken; ret is how many were taken, MG_EINVAL (a frame without
+ * GSO longer than mtu + 14: none written) or MG_EIO.
+ * Ends the VM: a buffer outside guest memory, an unknown handle, a count
+ * above the maximum, a non-zero reserved field, or (write) offload metadata
+ * that is not right: a flag other than NEEDS_CSUM, a GSO type other than
+ * TCPV4, an offload the device was not granted (boot info flags), a
+ * checksum position outside the frame, or a GSO frame longer than
+ * MG_NET_GSO_FRAME_MAX, with gso_size 0, or with hdr_len past its end. */
 #define MG_HVT_NET_BATCH_MAX 64
 struct mg_hvt_net_frame {
-    uint64_t data; /* in */
-    uint64_t len;  /* in; read: out too */
+    uint64_t data;          /* in */
+    uint64_t len;           /* in; read: out too */
+    struct mg_vnet_hdr off; /* write: in; read: out */
+    uint8_t reserved[6];    /* 0 (write); read: the tender leaves it */
 };
 struct mg_hvt_net_batch {
     uint32_t handle;   /* in */
@@ -205,6 +244,30 @@ struct mg_hvt_net_batch {
     uint64_t frames;   /* in */
     uint64_t reserved; /* 0 */
     int64_t ret;       /* out */
+};
+
+/* A net device's writes, a wait and its reads in one exit: what a guest
+ * that has answered and now waits for the next request does. In order:
+ *  1. the tx_count frames at tx_frames are written to the net device handle
+ *     as NET_WRITEV writes them (same checks; tx_ret as its ret);
+ *  2. if rx_count > 0, frames are read into the rx_count buffers at
+ *     rx_frames as NET_READV reads them (rx_ret as its ret);
+ *  3. if none was read, it waits as POLL waits (timeout_ns, ready), and if
+ *     handle then has input, reads it as in 2; if some were read, it only
+ *     looks (timeout 0) and ready has handle's bit.
+ * Ends the VM as NET_WRITEV, NET_READV or POLL would, or for a handle that
+ * is not a net device, or a non-zero reserved field. */
+struct mg_hvt_net_poll {
+    uint64_t timeout_ns; /* in: relative, in ns */
+    uint64_t ready;      /* out */
+    uint32_t handle;     /* in */
+    uint32_t reserved;   /* 0 */
+    uint64_t tx_frames;  /* in */
+    uint32_t tx_count;   /* in: at most MG_HVT_NET_BATCH_MAX */
+    uint32_t rx_count;   /* in: at most MG_HVT_NET_BATCH_MAX */
+    uint64_t rx_frames;  /* in */
+    int64_t tx_ret;      /* out */
+    int64_t rx_ret;      /* out */
 };
 
 /* End the VM; the tender exits with status & 0xff. */
@@ -223,9 +286,10 @@ _Static_assert(sizeof(struct mg_hvt_console_write) == 16, "hvt console write lay
 _Static_assert(sizeof(struct mg_hvt_poll) == 16, "hvt poll layout");
 _Static_assert(sizeof(struct mg_hvt_block_io) == 40, "hvt block io layout");
 _Static_assert(sizeof(struct mg_hvt_block_flush) == 16, "hvt block flush layout");
-_Static_assert(sizeof(struct mg_hvt_net_io) == 32, "hvt net io layout");
-_Static_assert(sizeof(struct mg_hvt_net_frame) == 16, "hvt net frame layout");
+_Static_assert(sizeof(struct mg_hvt_net_frame) == 32, "hvt net frame layout");
+_Static_assert(__builtin_offsetof(struct mg_hvt_net_frame, off) == 16, "hvt net frame layout");
 _Static_assert(sizeof(struct mg_hvt_net_batch) == 32, "hvt net batch layout");
+_Static_assert(sizeof(struct mg_hvt_net_poll) == 64, "hvt net poll layout");
 _Static_assert(sizeof(struct mg_hvt_halt) == 8, "hvt halt layout");
 _Static_assert(sizeof(struct mg_hvt_abort) == 16, "hvt abort layout");
 _Static_assert(MG_HVT_HC_ADDR(MG_HVT_HC_COUNT) <= MG_HVT_HC_BASE + 4096, "hypercalls fit one page");

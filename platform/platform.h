@@ -95,6 +95,11 @@ struct mg_plat_net_offload {
     uint8_t gso_type;
     uint16_t hdr_len, gso_size, csum_start, csum_offset;
 };
+/* The caller leaves MG_PLAT_NET_HEADROOM bytes before each frame's buf
+ * that belong to no other frame: the platform may overwrite them during
+ * the call (spt puts the tap's virtio-net header there, so that a frame is
+ * one system call and no copy). */
+#define MG_PLAT_NET_HEADROOM 16
 struct mg_plat_frame {
     void *buf;  /* read: where the frame goes; write: the frame */
     size_t len; /* read: in, capacity; out, the frame's length. write: its length */

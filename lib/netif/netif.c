@@ -13,12 +13,24 @@
 
 MG_LOG_SRC(netif_log, "netif", "network interfaces");
 
-/* Frames moved per platform call, each way. */
+/* Frames moved per platform call: in (each buffer may hold a 64 KiB frame
+ * with TSO), and out (MG_HVT_NET_BATCH_MAX: one exit on hvt). */
 #define NIF_BATCH 32
-/* Output waits in one buffer: the batch is full when either runs out. */
+#define NIF_TX_FRAMES 64
+/* Output waits in one buffer: the batch is full when either runs out. It
+ * grows once a batch has filled it: room for 16 large TSO frames, so that
+ * a bulk sender's round is one call (one VM exit on hvt); small frames
+ * never need more than the first size. */
 #define NIF_TX_BYTES (256u * 1024u)
-/* Receive buffers start 2 bytes in, so that IP headers are 4-aligned. */
+#define NIF_TX_BYTES_MAX (1024u * 1024u)
+/* Receive buffers start 2 bytes past the platform's headroom, so that IP
+ * headers are 4-aligned. */
 #define NIF_RX_ALIGN 2
+#define NIF_RX_LEAD (MG_PLAT_NET_HEADROOM + NIF_RX_ALIGN)
+/* Each queued output frame has the platform's headroom before it. */
+#define NIF_TX_LEAD MG_PLAT_NET_HEADROOM
+/* Enough of a frame's start to hold Ethernet, IPv4 and TCP headers with options. */
+#define NIF_HDR_MAX (MG_ETH_HLEN + 60 + 60)
 /* A host that takes no frame gets this long, in polls of NIF_TX_POLL_NS,
  * before the frames are dropped: spt and hvt have no "writable" event. */
 #define NIF_TX_POLL_NS 1000000u
@@ -36,8 +48,8 @@ struct netif {
     uint32_t rx_flags; /* of the frame being delivered */
     /* output */
     uint8_t *tx_buf;
-    size_t tx_used;
-    struct mg_plat_frame tx[NIF_BATCH];
+    size_t tx_used, tx_cap;
+    struct mg_plat_frame tx[NIF_TX_FRAMES];
     int ntx;
     uint8_t *gso_scratch; /* a GSO frame to cut in software (allocated on first use) */
     /* input */
@@ -135,6 +147,21 @@ static int nif_flush(struct mg_network *n)
     return rc;
 }
 
+/* The output buffer at its largest, if it is empty (no queued frame
+ * points into it) and memory allows; else as it was. */
+static void tx_grow(struct netif *f)
+{
+    if (f->tx_cap >= NIF_TX_BYTES_MAX || f->ntx > 0 || f->flushing || f->disconnected)
+        return;
+    uint8_t *b = malloc(NIF_TX_BYTES_MAX);
+    if (!b)
+        return;
+    free(f->tx_buf);
+    f->tx_buf = b;
+    f->tx_cap = NIF_TX_BYTES_MAX;
+    f->tx_used = 0;
+}
+
 /* Room in the queue for one frame of len bytes: its buffer, or NULL with *rc. */
 static uint8_t *tx_slot(struct netif *f, size_t len, int *rc)
 {
@@ -143,18 +170,21 @@ static uint8_t *tx_slot(struct netif *f, size_t len, int *rc)
             *rc = MG_ENOTCONN;
             return NULL;
         }
-        if (!f->flushing && f->ntx < NIF_BATCH && f->tx_used + len <= NIF_TX_BYTES)
+        bool bytes_full = f->tx_used + NIF_TX_LEAD + len > f->tx_cap;
+        if (!f->flushing && f->ntx < NIF_TX_FRAMES && !bytes_full)
             break;
         *rc = nif_flush(&f->base);
         if (*rc < 0)
             return NULL;
+        if (bytes_full)
+            tx_grow(f);
     }
     struct mg_plat_frame *fr = &f->tx[f->ntx++];
-    fr->buf = f->tx_buf + f->tx_used;
+    fr->buf = f->tx_buf + f->tx_used + NIF_TX_LEAD;
     fr->len = len;
     memset(&fr->off, 0, sizeof fr->off);
     /* Keep every frame 8-aligned in the buffer. */
-    f->tx_used += (len + 7) & ~(size_t)7;
+    f->tx_used += NIF_TX_LEAD + ((len + 7) & ~(size_t)7);
     return fr->buf;
 }
 
@@ -173,6 +203,19 @@ static void iov_copy(uint8_t *dst, const struct mg_iovec *iov, size_t niov)
             memcpy(dst, iov[i].base, iov[i].len);
         dst += iov[i].len;
     }
+}
+
+/* The first up to max bytes of iov into dst; how many. */
+static size_t iov_head(uint8_t *dst, size_t max, const struct mg_iovec *iov, size_t niov)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < niov && n < max; i++) {
+        size_t take = iov[i].len < max - n ? iov[i].len : max - n;
+        if (take)
+            memcpy(dst + n, iov[i].base, take);
+        n += take;
+    }
+    return n;
 }
 
 static int nif_writev(struct mg_network *n, const struct mg_iovec *iov, size_t niov)
@@ -228,14 +271,17 @@ static int nif_writev_off(struct mg_network *n, const struct mg_net_offload *req
         if (nif_off_check(&off, NULL, len, &hdr_len) < 0)
             return MG_EINVAL;
     } else {
-        /* The headers must be read to check a GSO request: gather it first. */
-        if (!f->gso_scratch && !(f->gso_scratch = malloc(NIF_GSO_FRAME_MAX)))
-            return MG_ENOMEM;
-        iov_copy(f->gso_scratch, iov, niov);
-        if (nif_off_check(&off, f->gso_scratch, len, &hdr_len) < 0)
+        /* The check reads only the headers: a copy of the frame's start will do. */
+        uint8_t head[NIF_HDR_MAX];
+        iov_head(head, sizeof head, iov, niov);
+        if (nif_off_check(&off, head, len, &hdr_len) < 0)
             return MG_EINVAL;
-        if (off.gso_type != MG_NET_GSO_NONE && !(f->features & MG_PLAT_NET_F_TSO4))
+        if (off.gso_type != MG_NET_GSO_NONE && !(f->features & MG_PLAT_NET_F_TSO4)) {
+            if (!f->gso_scratch && !(f->gso_scratch = malloc(NIF_GSO_FRAME_MAX)))
+                return MG_ENOMEM;
+            iov_copy(f->gso_scratch, iov, niov);
             return gso_software(f, &off, len, hdr_len);
+        }
     }
     if (len < MG_ETH_HLEN || (off.gso_type == MG_NET_GSO_NONE && len > (size_t)MG_ETH_HLEN + f->info.mtu))
         return MG_EINVAL;
@@ -244,10 +290,7 @@ static int nif_writev_off(struct mg_network *n, const struct mg_net_offload *req
     if (!p)
         return rc;
     struct mg_plat_frame *fr = &f->tx[f->ntx - 1];
-    if (req->gso_type != MG_NET_GSO_NONE)
-        memcpy(p, f->gso_scratch, len);
-    else
-        iov_copy(p, iov, niov);
+    iov_copy(p, iov, niov);
     if (!(f->features & MG_PLAT_NET_F_CSUM)) {
         nif_csum_complete(p, len, &off);
         return 0;
@@ -314,8 +357,8 @@ static int nif_recv(struct mg_network *n, mg_network_rx_fn fn, void *arg, int ma
             break;
         }
         for (int i = 0; i < NIF_BATCH; i++) {
-            f->rx[i].buf = f->rx_buf + (size_t)i * f->rx_slot + NIF_RX_ALIGN;
-            f->rx[i].len = f->rx_slot - NIF_RX_ALIGN;
+            f->rx[i].buf = f->rx_buf + (size_t)i * f->rx_slot + NIF_RX_LEAD;
+            f->rx[i].len = f->rx_slot - NIF_RX_LEAD;
         }
         int r = mg_plat_net_read(f->handle, f->rx, NIF_BATCH);
         if (r < 0) {
@@ -415,9 +458,10 @@ int mg_netif_connect(struct mg_network **out, const char *name, const char *plat
     /* Coalesced input can be as large as an IPv4 datagram. */
     size_t frame_max = (pi.features & MG_PLAT_NET_F_TSO4) ? NIF_GSO_FRAME_MAX
                                                           : (size_t)MG_ETH_HLEN + pi.mtu;
-    f->rx_slot = (frame_max + NIF_RX_ALIGN + 63) & ~(size_t)63;
+    f->rx_slot = (frame_max + NIF_RX_LEAD + 63) & ~(size_t)63;
     f->rx_buf = malloc(f->rx_slot * NIF_BATCH);
     f->tx_buf = malloc(NIF_TX_BYTES);
+    f->tx_cap = NIF_TX_BYTES;
     if (!f->rx_buf || !f->tx_buf || !f->q) {
         rc = f->q ? MG_ENOMEM : MG_EIO;
         free(f->rx_buf);

@@ -22,6 +22,13 @@ MG_LOG_SRC(tcp_log, "tcp", "our TCP (direct stack)");
 /* The largest segment handed down for the device to cut: an IPv4 datagram
  * of at most 65535 bytes with the longest TCP header. */
 #define TSO_MAX (65535u - 20u - 60u)
+/* Send and receive buffers of a connection on a real link: a window that
+ * fills 10 Gbit/s with 1.6 ms of round trip (the engine's default, 256 KiB,
+ * caps a tap at a few Gbit/s once a loaded host's scheduling stretches the
+ * round trip). Out-of-order data may fill the window too: held to 256 KiB,
+ * a loss in a full window threw the rest away (a lossy wire fell to a
+ * sixth of its throughput). The stack's memory bound still holds them all. */
+#define DEV_BUF (2u << 20)
 /* Connections an acceptor takes in a row before letting their fibers run. */
 #define ACCEPT_BURST 64
 
@@ -145,9 +152,14 @@ void tcp_dev_drain(struct tcp_dev *d)
         }
     }
     /* The receiving fiber flushes when it runs out of frames: a flush per
-     * received segment would undo the batching. */
-    if (!d->in_input)
+     * received segment would undo the batching. A user's fiber leaves it
+     * to the timers fiber, which runs once this one blocks or yields: what
+     * every fiber of the round queued then goes out together (one system
+     * call, or one VM exit, for many writes). */
+    if (mg_self() == d->timer)
         d->ip->ops->flush(d->ip);
+    else if (!d->in_input)
+        tcp_dev_flush_soon(d);
     d->draining = false;
     if (d->txq_head)
         mg_wake_one(&d->timer_wq);
@@ -201,22 +213,41 @@ static void env_timer_event(void *arg, uint64_t deadline)
 
 /* ---- fibers: timers, and the IP layer's input ---- */
 
+void tcp_dev_flush_soon(struct tcp_dev *d)
+{
+    /* A flag, not only a wake-up: the timers fiber may be busy (in a
+     * flush that waits for the link) when it is asked. */
+    d->flush_due = true;
+    mg_wake_one(&d->timer_wq);
+}
+
 static int timer_main(void *arg)
 {
     struct tcp_dev *d = arg;
     for (;;) {
-        uint64_t next = tcp_next_timer(d->st);
-        uint64_t deadline = UINT64_MAX;
-        if (next != UINT64_MAX) {
-            /* From the engine's clock to the scheduler's. */
-            uint64_t now = env_now(d);
-            deadline = mg_clock_monotonic_ns() + (next > now ? next - now : 0);
-        }
-        int rc = mg_wait(&d->timer_wq, deadline);
-        if (rc == MG_ECANCELED)
+        /* Cancelled (tcp_dev_destroy) while waiting in a drain or a flush. */
+        if (mg_cancelled())
             return 0;
+        if (!d->flush_due) {
+            uint64_t next = tcp_next_timer(d->st);
+            uint64_t deadline = UINT64_MAX;
+            if (next != UINT64_MAX) {
+                /* From the engine's clock to the scheduler's. */
+                uint64_t now = env_now(d);
+                deadline = mg_clock_monotonic_ns() + (next > now ? next - now : 0);
+            }
+            int rc = mg_wait(&d->timer_wq, deadline);
+            if (rc == MG_ECANCELED)
+                return 0;
+        }
+        bool flush = d->flush_due;
+        d->flush_due = false;
         tcp_timers(d->st);
         tcp_dev_drain(d);
+        /* Nothing was queued here (another fiber drained it): the flush
+         * asked for is still ours. A second flush of an empty queue is free. */
+        if (flush)
+            d->ip->ops->flush(d->ip);
     }
 }
 
@@ -483,8 +514,13 @@ void tcp_dev_destroy(struct tcp_dev *d)
     d->ip->ops->set_input(d->ip, MG_IPPROTO_TCP, NULL, NULL);
     if (d->ip->ops->set_error_input)
         d->ip->ops->set_error_input(d->ip, MG_IPPROTO_TCP, NULL, NULL);
-    /* The timers fiber returns at once when resumed, touching nothing. */
+    /* The timers fiber may be inside a drain or a flush waiting for the
+     * link: cancelled, it returns from there through code that still reads
+     * d, so d lives until it has returned. (A cancelled caller's join
+     * returns at once, after letting the others run: try again.) */
     mg_cancel(d->timer);
+    while (mg_join(d->timer, NULL) == MG_ECANCELED)
+        ;
     while (d->listeners) {
         struct tcp_glue_listener *gl = d->listeners;
         d->listeners = gl->next;
@@ -528,6 +564,7 @@ int mg_tcp_direct_connect(struct mg_tcp **out, struct mg_ip_layer *ip, struct mg
         mg_random_fill(secret, sizeof secret);
     struct tcp_cfg cfg;
     tcp_cfg_default(&cfg);
+    cfg.rcvbuf = cfg.sndbuf = cfg.ooo_max = DEV_BUF;
     d->offload = ip->ops->writev_off != NULL;
     if (d->offload)
         cfg.tso_max = TSO_MAX;

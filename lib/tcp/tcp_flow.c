@@ -115,6 +115,9 @@ static int flow_flush(struct mg_flow *pub)
     struct tcp_flow *f = of(pub);
     tcp_push(f->c);
     tcp_dev_drain(f->d);
+    /* Asked for by name: the frames go now, not when this fiber next
+     * yields (which is when writes alone send theirs, batched). */
+    f->d->ip->ops->flush(f->d->ip);
     int e = tcp_conn_error(f->c);
     return e;
 }

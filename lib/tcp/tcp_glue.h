@@ -41,6 +41,7 @@ struct tcp_dev {
     struct tcp_txseg *txq_head, *txq_tail, *spare;
     size_t txq_len, txq_bytes, spare_len;
     bool draining, in_input;
+    bool flush_due; /* a user's fiber queued frames: the timers fiber flushes them */
     /* The IP layer takes offload requests: checksums are left to the
      * device and IPv4 segments may be large (the device cuts them). */
     bool offload;
@@ -59,8 +60,13 @@ struct tcp_flow {
 struct tcp_flow *tcp_flow_new(struct tcp_dev *d, struct tcp_conn *c);
 extern const struct mg_flow_ops tcp_flow_ops;
 
-/* Hand queued segments to the IP layer (unless another fiber is at it). */
+/* Hand queued segments to the IP layer (unless another fiber is at it).
+ * The IP layer's flush follows: at once in the timers fiber, at the end of
+ * the input batch in the receiving fiber, else from the timers fiber as
+ * soon as the caller blocks or yields (tcp_dev_flush_soon). */
 void tcp_dev_drain(struct tcp_dev *d);
+/* Have the timers fiber flush the IP layer when it next runs. */
+void tcp_dev_flush_soon(struct tcp_dev *d);
 
 /* Tear the device down (tests): its fibers stop, listeners and
  * connections go without a word on the wire. No flow may be in use. */

@@ -6,6 +6,7 @@
 #ifndef MIRAGE_PLATFORM_HVT_GUEST_H
 #define MIRAGE_PLATFORM_HVT_GUEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "abi.h"
@@ -36,5 +37,22 @@ int hvt_dev_find(const char *name, uint32_t type) __asm__("plat_dev_find");
  * index) and wakes q when it can be read; q NULL stops watching. For the
  * net device code. 0, or MG_EINVAL if dev is not a net device: plat_net_watch. */
 int hvt_net_watch(unsigned dev, struct mg_waitq *q) __asm__("plat_net_watch");
+
+/* mg_plat_wait's word to the net device code: a poll found net device dev
+ * readable. Until then, after a read that came back short, reads answer 0
+ * without an exit (the poll is level-triggered, so nothing is missed). */
+void hvt_net_readable(unsigned dev);
+
+/* Has the net device code frames waiting to be written, or room to take
+ * frames read during the wait? Then mg_plat_wait waits with hvt_net_poll
+ * (the NET_POLL hypercall), not POLL: its ready bits. */
+bool hvt_net_poll_wanted(void);
+uint64_t hvt_net_poll(uint64_t timeout_ns);
+
+/* Write the small frames still waiting (net.c): mg_plat_exit calls it
+ * through this pointer, which net.c sets, so that images without a net
+ * device carry none of it. */
+extern void (*hvt_plat_exit_hook)(void);
+void hvt_net_flush(void);
 
 #endif

@@ -9,9 +9,13 @@ const char *mg_plat_name(void)
     return "hvt";
 }
 
+void (*hvt_plat_exit_hook)(void);
+
 _Noreturn void mg_plat_exit(int status)
 {
     mg_plat_console_flush();
+    if (hvt_plat_exit_hook)
+        hvt_plat_exit_hook();
     struct mg_hvt_halt a = {status};
     for (;;)
         hvt_hypercall(MG_HVT_HC_HALT, &a);

@@ -25,4 +25,10 @@ int spt_dev_find(const char *name, uint32_t type) __asm__("plat_dev_find");
  * 0, or MG_EINVAL if dev is not a net device: plat_net_watch. */
 int spt_net_watch(unsigned dev, struct mg_waitq *q) __asm__("plat_net_watch");
 
+/* mg_plat_wait's word to the net device code: a poll found net device dev
+ * readable. Until then, after a read that came back short (the tap said
+ * EAGAIN), reads answer 0 without a system call (ppoll is level-triggered,
+ * so nothing is missed). */
+void spt_net_readable(unsigned dev);
+
 #endif

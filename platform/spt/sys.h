@@ -15,6 +15,8 @@
 
 #define SPT_EINTR 4
 #define SPT_EAGAIN 11
+#define SPT_EINVAL 22
+#define SPT_ENOBUFS 105
 
 /* Each returns the kernel's result: >= 0, or -errno. */
 static inline long spt_sys1(long nr, long a)

@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -74,6 +75,11 @@ static int tap_attach(const char *name, bool vnet, uint32_t *features)
         return -err;
     }
     *features = 0;
+    /* Offloads belong to the device, not to the attachment: without the
+     * header, a persistent tap must not keep an earlier user's (it would
+     * send partial checksums and large frames with nothing to say so). */
+    if (!vnet)
+        ioctl(fd, TUNSETOFFLOAD, 0);
     if (vnet) {
         int sz = sizeof(struct virtio_net_hdr);
         if (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) {
@@ -109,6 +115,11 @@ int mg_plat_net_open(const char *name, int *handle, struct mg_plat_net_info *inf
      * ours to use (the tests and the operator make them, with addresses). */
     if (if_nametoindex(name) == 0)
         return MG_ENOENT;
+    /* A direct stack's buffers come and go with every window of data (a
+     * few MiB a round trip): glibc would give the top of its heap back each
+     * time and fault it in again, which cost more than the copies. Keep it. */
+    if (ndevs == 0)
+        mallopt(M_TRIM_THRESHOLD, 256 << 20);
     /* MIRAGE_NET_VNET=0 turns the virtio-net header off (for comparisons). */
     const char *v = getenv("MIRAGE_NET_VNET");
     bool vnet = !(v && strcmp(v, "0") == 0);

@@ -102,6 +102,7 @@ int tn_boot_fill(void *boot_host, const struct tn_layout *l, uint64_t mem_size,
         } else {
             b->mtu = d->mtu;
             memcpy(b->mac, d->mac, sizeof b->mac);
+            b->flags = d->net_flags;
         }
     }
     uint8_t *tls = area + TN_TLS_OFF;

@@ -23,7 +23,7 @@
 #define TN_GUARD_SIZE 4096u
 #define TN_HEAP_MIN (256u << 10) /* less cannot run the runtime: refuse the --mem */
 /* Inside the boot area: */
-#define TN_BOOT_INFO_OFF 0u /* struct mg_boot_info (1128 bytes) */
+#define TN_BOOT_INFO_OFF 0u /* struct mg_boot_info (1136 bytes) */
 #define TN_TLS_OFF 0x800u   /* the TLS block: FS base */
 #define TN_TLS_SIZE 0x100u
 #define TN_CMDLINE_OFF 0x1000u /* MG_CMDLINE_MAX bytes */

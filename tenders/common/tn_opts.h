@@ -43,6 +43,7 @@ struct tn_dev {
     uint64_t capacity; /* block: bytes, a multiple of sector_size */
     bool read_only;    /* block: the file could only be opened for reading */
     uint16_t mtu;      /* net */
+    uint8_t net_flags; /* net: MG_BOOT_DEV_NET_* (the virtio-net header, the offloads granted) */
 };
 
 struct tn_opts {

@@ -170,14 +170,20 @@ void *hvt_guest_ptr(struct hvt *h, uint64_t gaddr, uint64_t len);
 
 /* Print "mirage-hvt: <hc->name>: <what>" to stderr and return 1, the
  * status of a guest that broke the ABI: `return hvt_guest_error(hc, ...);`.
- * Safe under the seccomp filter (one write to fd 2). */
+ * Safe under the seccomp filter (one writev to fd 2). */
 int hvt_guest_error(const struct hvt_hypercall *hc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Print "mirage-hvt: <what>" to stderr under the filter (one write). */
+/* Print "mirage-hvt: <what>" to stderr under the filter (one writev). */
 void hvt_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Where hvt_say writes: stderr (the fuzz harness points it elsewhere). */
 extern int hvt_say_fd;
+
+/* hvt_module_poll.c: wait until a net device has input or timeout_ns
+ * passes, as the poll hypercall does (*ready: bit i for boot device i).
+ * HVT_RESUME, or the status after a guest error named after hc. */
+int hvt_poll_wait(struct hvt *h, const struct hvt_hypercall *hc, uint64_t timeout_ns,
+                  uint64_t *ready);
 
 /* hvt_module_console.c: write to the tender's stdout, all of it unless
  * stdout is gone (then output is lost, as the console contract allows). */

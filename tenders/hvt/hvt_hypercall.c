@@ -1,6 +1,7 @@
 /* hvt_hypercall.c: hypercall dispatch to the registered modules, guest pointers, messages. */
 #include <stdarg.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "hvt.h"
@@ -28,7 +29,9 @@ static void vsay(const char *prefix, const char *fmt, va_list ap)
     if (len > sizeof buf - 2)
         len = sizeof buf - 2;
     buf[len++] = '\n';
-    ssize_t w = write(hvt_say_fd, buf, len);
+    /* writev: the one output call the seccomp filter allows. */
+    struct iovec iov = {buf, len};
+    ssize_t w = writev(hvt_say_fd, &iov, 1);
     (void)w;
 }
 

@@ -2,16 +2,19 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "hvt.h"
 
-/* Output may be lost when stdout is gone, as the console contract allows. */
+/* Output may be lost when stdout is gone, as the console contract allows.
+ * writev, not write: the filter allows the one call for every fd. */
 void hvt_console_out(const void *buf, uint64_t len)
 {
     const uint8_t *p = buf;
     while (len > 0) {
-        ssize_t n = write(STDOUT_FILENO, p, len);
+        struct iovec iov = {(void *)(uintptr_t)p, len};
+        ssize_t n = writev(STDOUT_FILENO, &iov, 1);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN) {

@@ -7,10 +7,9 @@
 
 #include "hvt.h"
 
-static int poll_(struct hvt *h, void *block, const struct hvt_hypercall *hc)
+int hvt_poll_wait(struct hvt *h, const struct hvt_hypercall *hc, uint64_t timeout_ns,
+                  uint64_t *ready)
 {
-    struct mg_hvt_poll a;
-    memcpy(&a, block, sizeof a);
     struct pollfd fds[MG_MFT_MAX_ENTRIES];
     unsigned idx[MG_MFT_MAX_ENTRIES];
     nfds_t n = 0;
@@ -20,18 +19,29 @@ static int poll_(struct hvt *h, void *block, const struct hvt_hypercall *hc)
         fds[n] = (struct pollfd){h->devs[i]->fd, POLLIN, 0};
         idx[n++] = i;
     }
-    if (n == 0 && a.timeout_ns == UINT64_MAX)
+    if (n == 0 && timeout_ns == UINT64_MAX)
         return hvt_guest_error(hc, "waits forever with no device to wait for");
-    struct timespec ts = {(time_t)(a.timeout_ns / 1000000000u), (long)(a.timeout_ns % 1000000000u)};
-    int r = ppoll(fds, n, a.timeout_ns == UINT64_MAX ? NULL : &ts, NULL);
-    uint64_t ready = 0;
+    struct timespec ts = {(time_t)(timeout_ns / 1000000000u), (long)(timeout_ns % 1000000000u)};
+    int r = ppoll(fds, n, timeout_ns == UINT64_MAX ? NULL : &ts, NULL);
+    *ready = 0;
     for (nfds_t k = 0; r > 0 && k < n; k++)
         if (fds[k].revents)
-            ready |= 1ull << idx[k];
+            *ready |= 1ull << idx[k];
     if (r < 0 && errno != EINTR) {
-        hvt_say("poll: ppoll: %s", strerror(errno));
+        hvt_say("%s: ppoll: %s", hc->name, strerror(errno));
         return 1;
     }
+    return HVT_RESUME;
+}
+
+static int poll_(struct hvt *h, void *block, const struct hvt_hypercall *hc)
+{
+    struct mg_hvt_poll a;
+    memcpy(&a, block, sizeof a);
+    uint64_t ready;
+    int status = hvt_poll_wait(h, hc, a.timeout_ns, &ready);
+    if (status != HVT_RESUME)
+        return status;
     memcpy((uint8_t *)block + offsetof(struct mg_hvt_poll, ready), &ready, sizeof ready);
     return HVT_RESUME;
 }

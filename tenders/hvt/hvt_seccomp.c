@@ -16,8 +16,8 @@ static const struct {
     const char *pinned;
 } allowed[] = {
     {"ioctl", "fd = the vCPU; request = KVM_RUN, or KVM_GET_SREGS (to report a trap)"},
-    {"write", "fd = 1 (console), 2 (messages) or a --net tap"},
-    {"read", "fd = a --net tap"},
+    {"writev", "fd = 1 (console), 2 (messages) or a --net tap"},
+    {"readv", "fd = a --net tap"},
     {"pread64", "fd = a --block file"},
     {"pwrite64", "fd = a writable --block file"},
     {"fdatasync", "fd = a writable --block file"},
@@ -49,14 +49,15 @@ int hvt_seccomp_install(const struct hvt *h)
     tn_bpf_begin(&f, SECCOMP_RET_KILL_PROCESS);
     tn_bpf_allow(&f, SYS_ioctl, 2, run);
     tn_bpf_allow(&f, SYS_ppoll, 0, NULL);
-    allow_fd(&f, SYS_write, STDOUT_FILENO);
-    allow_fd(&f, SYS_write, STDERR_FILENO);
+    allow_fd(&f, SYS_writev, STDOUT_FILENO);
+    allow_fd(&f, SYS_writev, STDERR_FILENO);
     for (unsigned i = 0; i < h->ndevs; i++) {
         const struct tn_dev *d = h->devs[i];
         uint64_t fd = (uint64_t)d->fd;
         if (d->type == MG_MFT_NET) {
-            allow_fd(&f, SYS_read, fd);
-            allow_fd(&f, SYS_write, fd);
+            /* The frame and, with the virtio-net header, the header. */
+            allow_fd(&f, SYS_readv, fd);
+            allow_fd(&f, SYS_writev, fd);
         } else {
             allow_fd(&f, SYS_pread64, fd);
             if (!d->read_only) {

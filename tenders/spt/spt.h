@@ -3,6 +3,7 @@
 #define SPT_H
 
 #include <linux/filter.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -31,6 +32,11 @@ int spt_filter_build(const struct tn_opts *o, struct sock_fprog *prog, struct tn
  * stderr with raw system calls and ends the process with MG_EXIT_TRAP.
  * 0 or MG_E* with e. */
 int spt_faults_install(struct tn_err *e);
+
+/* vdso.c: the address of the kernel's vDSO __vdso_clock_gettime in this
+ * process (for struct mg_boot_info.vdso_clock_gettime), or 0 if there is
+ * no vDSO or it does not look right. */
+uint64_t spt_vdso_clock_gettime(void);
 
 /* Point FS at tls, load the filter, and jump to entry with %rsp = stack
  * and %rdi = boot_info: the end of the tender's own code (everything after

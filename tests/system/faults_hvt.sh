@@ -5,6 +5,7 @@ hvt_setup faults_hvt
 
 hvt_image "$HVT_OUT/fault.hvt" tests/system/uk_fault.c || { echo "not ok - faults_hvt: build uk_fault"; exit 1; }
 hvt_image "$HVT_OUT/hostile.hvt" tests/system/hvt/uk_hostile.c || { echo "not ok - faults_hvt: build uk_hostile"; exit 1; }
+hvt_image "$HVT_OUT/hostile_net.hvt" tests/system/hvt/uk_hostile_net.c || { echo "not ok - faults_hvt: build uk_hostile_net"; exit 1; }
 disk=$HVT_OUT/hostile.disk
 rm -f "$disk" && truncate -s 8192 "$disk" && printf LAST | dd of="$disk" bs=512 seek=15 conv=notrunc 2>/dev/null
 
@@ -16,6 +17,9 @@ check() {
     o=$HVT_OUT/$c.out e=$HVT_OUT/$c.err
     if [ "$img" = hostile ]; then
         hvt_run "$o" "$e" --mem=4 --block:disk="$disk" -- "$HVT_OUT/hostile.hvt" "$c"
+    elif [ "$img" = hostile_net ]; then
+        # /dev/null for the net device: not a tap, so no offloads; writes vanish, reads find nothing.
+        hvt_run "$o" "$e" --mem=4 --net:service=@3 -- "$HVT_OUT/hostile_net.hvt" "$c" 3<>/dev/null
     else
         hvt_run "$o" "$e" --mem=4 -- "$HVT_OUT/fault.hvt" "$c"
     fi
@@ -79,8 +83,35 @@ check hostile block-buf-wild 1 'block read: buffer \[0xdead0000000, \+512\) is o
 check hostile block-buf-end 1 'block read: buffer .* outside guest memory'
 check hostile block-handle 1 'block read: handle 7 is not a block device'
 check hostile block-reserved 1 'block read: reserved field is 0x1'
-check hostile net-on-block 1 'net read: handle 0 is not a network device'
+check hostile net-on-block 1 'net readv: handle 0 is not a network device'
 check hostile poll-forever 1 'poll: waits forever'
+# Hostile batched net calls, the offload metadata above all (ABI 2).
+check hostile_net count 1 'net writev: 65 frames, more than 64'
+check hostile_net list-wild 1 'net readv: frame list \[0xdead0000000, \+64\) is outside guest memory'
+check hostile_net reserved 1 'net writev: reserved field is 0x1, not 0'
+check hostile_net read-buf-wild 1 'net readv: buffer 1 \[0xdead0000000, \+64\) is outside guest memory'
+check hostile_net write-buf-end 1 'net writev: frame 0 \[0x[0-9a-f]+, \+64\) is outside guest memory'
+check hostile_net frame-reserved 1 'net writev: frame 0: reserved byte 2 is 0x1, not 0'
+check hostile_net flags 1 'net writev: frame 0: offload flags 0x2 \(only NEEDS_CSUM may be asked\)'
+check hostile_net gso-type 1 'net writev: frame 0: GSO type 3 \(only TCPV4 is known\)'
+check hostile_net csum-past 1 'net writev: frame 0: checksum at 60 \+ 16 is outside its 64 bytes'
+check hostile_net csum-wrap 1 'net writev: frame 0: checksum at 65535 \+ 65535 is outside its 64 bytes'
+check hostile_net hdr-len 1 'net writev: frame 0: header length 100 is past its 64 bytes'
+check hostile_net gso-size-alone 1 'net writev: frame 0: GSO size 1448 without a GSO type'
+check hostile_net gso-no-csum 1 'net writev: frame 0: GSO without NEEDS_CSUM'
+check hostile_net gso-size-0 1 'net writev: frame 0: GSO size 0 \(1 to the MTU 1500\)'
+check hostile_net gso-size-big 1 'net writev: frame 0: GSO size 9000 \(1 to the MTU 1500\)'
+check hostile_net gso-huge 1 "net writev: frame 0: 70000 bytes, more than a GSO frame's 65549"
+check hostile_net tso-not-granted 1 "net writev: frame 0: asks for TSO, which 'service' was not granted"
+check hostile_net csum-not-granted 1 "net writev: frame 0: asks for checksum offload, which 'service' was not granted"
+check hostile_net poll-handle 1 'net poll: handle 5 is not a network device'
+check hostile_net poll-reserved 1 'net poll: reserved field is 0x1, not 0'
+check hostile_net poll-count 1 'net poll: 65 frames, more than 64'
+check hostile_net poll-rx-wild 1 'net poll: buffer 0 \[0xdead0000000, \+2048\) is outside guest memory'
+check hostile_net poll-flags 1 'net poll: frame 0: offload flags 0x2 \(only NEEDS_CSUM may be asked\)'
+check hostile_net nr-retired 1 'mirage-hvt: unknown hypercall 6$'
+check hostile_net poll-ok 52 -
+check hostile_net ok 52 -
 # A good call still works, and halt passes the status's low byte.
 check hostile block-ok 52 -
 # The block device was only read.

@@ -86,6 +86,7 @@ static void net_fd(void)
     CHECK(tn_dev_open(&d, &err) == 0);
     CHECK(fcntl(p[0], F_GETFL) & O_NONBLOCK); /* reads answer EAGAIN */
     CHECK((d.mac[0] & 3) == 2 && d.mtu == TN_MTU_DEFAULT);
+    CHECK(d.net_flags == 0); /* not a tap: plain frames, no offloads */
     close(p[0]);
     close(p[1]);
 }
@@ -108,9 +109,18 @@ static void tap(void)
         return;
     }
     CHECK(d.fd >= 0 && (fcntl(d.fd, F_GETFL) & O_NONBLOCK));
+    /* The virtio-net header with checksum offload at least (every kernel
+     * with IFF_VNET_HDR has TUN_F_CSUM). */
+    CHECK((d.net_flags & MG_BOOT_DEV_NET_VNET) && (d.net_flags & MG_BOOT_DEV_NET_CSUM));
     char frame[2048];
     CHECK(read(d.fd, frame, sizeof frame) < 0); /* nothing waits: EAGAIN, not a hang */
     CHECK(errno == EAGAIN || errno == EIO);
+    close(d.fd);
+    /* MIRAGE_NET_VNET=0: plain frames. */
+    setenv("MIRAGE_NET_VNET", "0", 1);
+    d.fd = -1;
+    CHECK(tn_dev_open(&d, &err) == 0 && d.net_flags == 0);
+    unsetenv("MIRAGE_NET_VNET");
     close(d.fd);
 }
 

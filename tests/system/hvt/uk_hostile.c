@@ -95,8 +95,9 @@ static int run(const char *c)
     else if (!strcmp(c, "block-reserved"))
         block(MG_HVT_HC_BLOCK_READ, 0, 1, 0, b, 1);
     else if (!strcmp(c, "net-on-block")) {
-        struct mg_hvt_net_io a = {0, 0, b, 64, 0};
-        hvt_hypercall(MG_HVT_HC_NET_READ, &a);
+        struct mg_hvt_net_frame f = {b, 64, {0, 0, 0, 0, 0, 0}, {0}};
+        struct mg_hvt_net_batch a = {0, 1, (uint64_t)(uintptr_t)&f, 0, 0};
+        hvt_hypercall(MG_HVT_HC_NET_READV, &a);
     } else if (!strcmp(c, "poll-forever")) {
         struct mg_hvt_poll a = {UINT64_MAX, 0};
         hvt_hypercall(MG_HVT_HC_POLL, &a);
