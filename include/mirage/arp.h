@@ -9,6 +9,10 @@
 #include <mirage/net.h>
 
 struct mg_arpv4;
+/* A query under way ended: mac is ip's answer, or NULL when it failed (no
+ * answer after the retries, or the query was pushed out of a full cache). */
+typedef void (*mg_arpv4_resolved_fn)(void *arg, const struct mg_ipv4 *ip,
+                                     const struct mg_mac *mac);
 struct mg_arpv4_ops {
     /* The MAC of ip: from the cache, or by asking (requests retried on a
      * schedule) and waiting until an answer or the monotonic deadline.
@@ -29,6 +33,21 @@ struct mg_arpv4_ops {
     /* Stop: no more answers or timers; waiting and later calls return
      * MG_ENOTCONN. The handle stays valid. 0. */
     int (*disconnect)(struct mg_arpv4 *a);
+    /* Added later: other implementations may leave these NULL (callers check). */
+    /* The MAC of ip without waiting or yielding: 0 with *out; MG_EAGAIN
+     * when it is not known yet and a query is under way (started by this
+     * call if need be: its first request is sent at once, the retries on
+     * query's schedule); MG_ETIMEDOUT (no answer recently), MG_ENOTCONN.
+     * For the receiving fiber, which cannot wait for an answer only it
+     * could receive. */
+    int (*lookup)(struct mg_arpv4 *a, const struct mg_ipv4 *ip, struct mg_mac *out);
+    /* Call fn(arg, ...) each time a query under way ends (see
+     * mg_arpv4_resolved_fn). One listener: fn NULL removes it; MG_EBUSY if
+     * another is set, MG_ENOTCONN after disconnect; else 0. fn is called
+     * from the receiving fiber or ARP's timer fiber, from inside ARP's own
+     * processing: it must not wait and must not call ARP. None after
+     * disconnect. */
+    int (*set_resolved)(struct mg_arpv4 *a, mg_arpv4_resolved_fn fn, void *arg);
 };
 struct mg_arpv4 {
     const struct mg_arpv4_ops *ops;

@@ -18,8 +18,12 @@
  *
  * Sends made while the layer dispatches a received datagram (replies from
  * input handlers, which run in the receiving fiber) never wait: if the
- * next hop's MAC is not known at once they are dropped and counted (the
- * receiving fiber cannot wait for an ARP reply only it could receive).
+ * next hop's MAC is not known at once, ARP's request goes out at once and
+ * the datagram is copied and held (returning 0) until ARP answers, then
+ * sent; it is dropped and counted if ARP fails (about 3 s) or after
+ * MG_IPV4_ARP_WAIT_NS + 2 s. At most 3 are held per next hop (the newest
+ * win, as Linux's unres_qlen), 64 and 256 KiB in all. (With an ARPV4
+ * device without lookup/set_resolved such sends are dropped and counted.)
  * Elsewhere a send waits for ARP up to MG_IPV4_ARP_WAIT_NS.
  */
 #ifndef MIRAGE_IPV4_H
@@ -47,6 +51,10 @@ struct mg_ipv4_stats {
         icmp_errors_rx, icmp_errors_unhandled, icmp_errors_tx, icmp_errors_rate_limited;
     /* sending */
     uint64_t tx_no_route, tx_arp_failed, tx_errors;
+    /* held for ARP (from the receiving fiber): held, sent once ARP
+     * answered, dropped (ARP failed, too late, or the layer disconnected),
+     * pushed out by the bounds (or no memory for a copy) */
+    uint64_t tx_held, tx_held_sent, tx_held_dropped, tx_held_overflow;
 };
 
 /* Connect the layer. cidr: the address and prefix (NULL or 0.0.0.0: none

@@ -20,6 +20,8 @@ struct arp {
     struct mg_waitq waiters; /* queries and set_ips, woken by any engine event */
     struct mg_waitq timerq;  /* the timer fiber, woken when deadlines may be sooner */
     struct mg_fiber *timer;
+    mg_arpv4_resolved_fn listener; /* told when a query ends */
+    void *listener_arg;
     bool sent;               /* output since the last flush */
     bool closed;
 };
@@ -40,6 +42,13 @@ static void arp_event(void *ctx)
 {
     struct arp *a = ctx;
     mg_wake_all(&a->waiters);
+}
+
+static void arp_resolved(void *ctx, const struct mg_ipv4 *ip, const struct mg_mac *mac)
+{
+    struct arp *a = ctx;
+    if (a->listener && !a->closed)
+        a->listener(a->listener_arg, ip, mac);
 }
 
 static void arp_conflict(void *ctx, const struct mg_ipv4 *ip, const struct mg_mac *mac,
@@ -104,6 +113,31 @@ static int arp_query(struct mg_arpv4 *base, const struct mg_ipv4 *ip, struct mg_
         if (rc < 0)
             return rc;
     }
+}
+
+static int arp_lookup_op(struct mg_arpv4 *base, const struct mg_ipv4 *ip, struct mg_mac *out)
+{
+    struct arp *a = arp_of(base);
+    if (a->closed)
+        return MG_ENOTCONN;
+    int rc = arp_lookup(&a->eng, mg_clock_monotonic_ns(), ip, out);
+    flush(a); /* a first request goes out now, not with the batch */
+    if (rc <= 0)
+        return rc;
+    mg_wake_one(&a->timerq); /* its retry is due sooner than the timer's last deadline */
+    return MG_EAGAIN;
+}
+
+static int arp_set_resolved(struct mg_arpv4 *base, mg_arpv4_resolved_fn fn, void *arg)
+{
+    struct arp *a = arp_of(base);
+    if (a->closed)
+        return MG_ENOTCONN;
+    if (fn && a->listener && (a->listener != fn || a->listener_arg != arg))
+        return MG_EBUSY;
+    a->listener = fn;
+    a->listener_arg = fn ? arg : NULL;
+    return 0;
 }
 
 static void log_ips(struct arp *a, const char *what)
@@ -184,6 +218,7 @@ static int arp_disconnect(struct mg_arpv4 *base)
     if (a->closed)
         return 0;
     a->closed = true;
+    a->listener = NULL;
     a->eth->ops->set_input(a->eth, MG_ETHERTYPE_ARP, NULL, NULL);
     mg_cancel(a->timer); /* detached: it frees itself */
     mg_wake_all(&a->waiters);
@@ -199,6 +234,8 @@ static const struct mg_arpv4_ops arp_ops = {
     .remove_ip = arp_remove_ip_op,
     .get_ips = arp_get_ips_op,
     .disconnect = arp_disconnect,
+    .lookup = arp_lookup_op,
+    .set_resolved = arp_set_resolved,
 };
 
 int mg_arpv4_connect(struct mg_arpv4 **out, struct mg_ethernet *e, bool probe)
@@ -220,6 +257,7 @@ int mg_arpv4_connect(struct mg_arpv4 **out, struct mg_ethernet *e, bool probe)
         free(a);
         return rc;
     }
+    a->eng.resolved = arp_resolved;
     rc = e->ops->set_input(e, MG_ETHERTYPE_ARP, on_frame, a);
     if (rc == 0) {
         struct mg_spawn_opts so = {.stack_size = 0, .name = "arp"};

@@ -91,6 +91,12 @@ static void event(struct arp_engine *e)
         e->event(e->ctx);
 }
 
+static void resolved(struct arp_engine *e, const struct mg_ipv4 *ip, const struct mg_mac *mac)
+{
+    if (e->resolved)
+        e->resolved(e->ctx, ip, mac);
+}
+
 static void tx(struct arp_engine *e, const struct mg_mac *dst, uint16_t op,
                  const struct mg_ipv4 *spa, const struct mg_mac *tha, const struct mg_ipv4 *tpa)
 {
@@ -194,9 +200,12 @@ static struct arp_entry *alloc_entry(struct arp_engine *e)
         victim = pending;
     e->st.evictions++;
     bool was_pending = victim->state == ARP_PENDING;
+    struct mg_ipv4 gone = victim->ip;
     memset(victim, 0, sizeof *victim);
-    if (was_pending)
+    if (was_pending) {
+        resolved(e, &gone, NULL);
         event(e); /* its waiters look again */
+    }
     return victim;
 }
 
@@ -324,8 +333,10 @@ void arp_input(struct arp_engine *e, uint64_t now, const uint8_t *pkt, size_t le
         x->expires = now + e->cfg.ttl_ns;
         x->next = now;
         x->sent = 0;
-        if (waited)
+        if (waited) {
+            resolved(e, &x->ip, &x->mac);
             event(e);
+        }
     }
     if (for_us && p.op == ARP_OP_REQUEST) {
         e->st.tx_replies++;
@@ -345,6 +356,7 @@ static uint64_t tick_cache(struct arp_engine *e, uint64_t now)
                     x->state = ARP_FAILED;
                     x->expires = now + e->cfg.fail_hold_ns;
                     e->st.failed_queries++;
+                    resolved(e, &x->ip, NULL);
                     event(e);
                     next = min64(next, x->expires);
                     break;

@@ -67,12 +67,17 @@ struct arp_ip {
     bool conflict;       /* another host claimed it while we probed */
 };
 
+/* A pending address resolved (mac) or failed (NULL: no answer after the
+ * requests, or its entry was evicted). */
+typedef void (*arp_resolved_fn)(void *ctx, const struct mg_ipv4 *ip, const struct mg_mac *mac);
+
 struct arp_engine {
     struct arp_cfg cfg;
     struct mg_mac mac;
     arp_out_fn out;
     arp_event_fn event;
     arp_conflict_fn conflict;
+    arp_resolved_fn resolved; /* NULL after arp_init: set it to be told */
     void *ctx;
     struct arp_entry *cache; /* cfg.cache_max entries */
     size_t hint;             /* where the last search found its entry */

@@ -110,10 +110,12 @@ int mg_ipv4_connect(struct mg_ip_layer **out, struct mg_ethernet *eth, struct mg
         free(ip);
         return rc;
     }
+    ipv4_hold_start(ip);
     ip->init_pending = cidr && !ip->no_init && opts->defer_init;
     if (cidr && !ip->no_init && !opts->defer_init &&
         (rc = arp->ops->set_ips(arp, &cidr->addr, 1)) < 0) {
         eth->ops->set_input(eth, MG_ETHERTYPE_IPV4, NULL, NULL);
+        ipv4_hold_stop(ip);
         free(ip);
         return rc;
     }
@@ -175,6 +177,7 @@ void mg_ipv4_disconnect(struct mg_ip_layer *l)
     if (!ip)
         return;
     ip->eth->ops->set_input(ip->eth, MG_ETHERTYPE_IPV4, NULL, NULL);
+    ipv4_hold_stop(ip);
     ipv4_reasm_free(&ip->reasm);
     free(ip->bounce);
     free(ip);

@@ -47,6 +47,30 @@ struct ipv4_current {
     uint32_t rx_flags;   /* the link's MG_NET_RX_* for it (0 if reassembled) */
 };
 
+/* Datagrams sent from the receiving fiber to a next hop ARP is still
+ * asking for: held until it answers (Linux's unres_qlen: 3 per neighbour,
+ * the oldest goes first), within a global bound, and for at most
+ * IPV4_HOLD_NS should ARP never say (its own failure comes at about 3 s). */
+#define IPV4_HOLD_PER_HOP 3
+#define IPV4_HOLD_MAX 64
+#define IPV4_HOLD_BYTES (256u * 1024u)
+#define IPV4_HOLD_NS (MG_IPV4_ARP_WAIT_NS + 2000000000ull)
+struct ipv4_held {
+    struct ipv4_held *next;
+    struct mg_ipv4 hop, src, dst;
+    uint64_t expires;
+    struct mg_net_offload off;
+    bool has_off;
+    uint8_t proto;
+    size_t len;
+    uint8_t data[]; /* the payload, len bytes */
+};
+struct ipv4_hold {
+    struct ipv4_held *head; /* oldest first */
+    size_t n, bytes;
+    bool on; /* ARP tells us when queries end (else such sends are dropped) */
+};
+
 struct ipv4 {
     struct mg_ip_layer pub;
     struct mg_ethernet *eth;
@@ -64,6 +88,7 @@ struct ipv4 {
     struct ipv4_reasm reasm;
     struct icmp_rate rate;
     uint8_t *bounce; /* IPV4_TOTAL_MAX bytes, allocated on first need */
+    struct ipv4_hold hold;
     struct mg_ipv4_stats st;
 };
 
@@ -74,6 +99,20 @@ void ipv4_input(void *arg, const struct mg_mac *src, const struct mg_mac *dst,
  * resolving and fragmenting (off: offload requests, or NULL). 0 or MG_E*. */
 int ipv4_send(struct ipv4 *ip, const struct mg_ipv4 *src, const struct mg_ipv4 *dst, uint8_t proto,
               const struct mg_net_offload *off, const struct mg_iovec *iov, size_t niov);
+/* ipv4_output.c: send to the link address mac (resolved already); plen is
+ * the payload's length (at most IPV4_TOTAL_MAX - IPV4_HLEN). 0 or MG_E*. */
+int ipv4_send_mac(struct ipv4 *ip, const struct mg_mac *mac, const struct mg_ipv4 *src,
+                  const struct mg_ipv4 *dst, uint8_t proto, const struct mg_net_offload *off,
+                  const struct mg_iovec *iov, size_t niov, size_t plen);
+/* ipv4_hold.c: start holding (register with ARP; false if it cannot tell
+ * us), keep a copy of a datagram for hop (0, or MG_ENOMEM: dropped and
+ * counted), ARP's listener, and stop (unregister, drop what is held). */
+void ipv4_hold_start(struct ipv4 *ip);
+int ipv4_hold_add(struct ipv4 *ip, const struct mg_ipv4 *hop, const struct mg_ipv4 *src,
+                  const struct mg_ipv4 *dst, uint8_t proto, const struct mg_net_offload *off,
+                  const struct mg_iovec *iov, size_t niov, size_t len);
+void ipv4_hold_stop(struct ipv4 *ip);
+
 /* icmp4.c: a received ICMP message; and errors about a received datagram. */
 void icmp4_input(struct ipv4 *ip, const struct ipv4_hdr *h, const uint8_t *p, size_t len,
                  bool to_broadcast);

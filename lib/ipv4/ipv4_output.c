@@ -32,8 +32,10 @@ static size_t iov_slice(const struct mg_iovec *iov, size_t niov, size_t off, siz
 }
 
 /* The destination MAC for dst: broadcast, multicast (RFC 1112 6.4), or the
- * next hop's from ARP. 0 or MG_E*. */
-static int next_hop_mac(struct ipv4 *ip, const struct mg_ipv4 *dst, struct mg_mac *mac)
+ * next hop's from ARP. 0, 1 when the receiving fiber must hold the
+ * datagram for *hop (ARP is asking it), or MG_E*. */
+static int next_hop_mac(struct ipv4 *ip, const struct mg_ipv4 *dst, struct mg_mac *mac,
+                        const struct mg_ipv4 **hop_out)
 {
     uint32_t d = ipv4_u32(dst);
     if (ipv4_is_broadcast(ip, d)) {
@@ -59,9 +61,20 @@ static int next_hop_mac(struct ipv4 *ip, const struct mg_ipv4 *dst, struct mg_ma
         }
         hop = &ip->gateway;
     }
-    /* From an input handler (the receiving fiber) only the cache will do. */
-    uint64_t deadline = ipv4_in_input(ip) ? 0 : mg_clock_monotonic_ns() + MG_IPV4_ARP_WAIT_NS;
-    int rc = ip->arp->ops->query(ip->arp, hop, mac, deadline);
+    int rc;
+    if (!ipv4_in_input(ip)) {
+        rc = ip->arp->ops->query(ip->arp, hop, mac, mg_clock_monotonic_ns() + MG_IPV4_ARP_WAIT_NS);
+    } else if (ip->hold.on) {
+        /* The receiving fiber cannot wait for an answer only it could
+         * receive: ARP asks, the datagram is held until it answers. */
+        rc = ip->arp->ops->lookup(ip->arp, hop, mac);
+        if (rc == MG_EAGAIN) {
+            *hop_out = hop;
+            return 1;
+        }
+    } else {
+        rc = ip->arp->ops->query(ip->arp, hop, mac, 0); /* only the cache will do */
+    }
     if (rc < 0) {
         ip->st.tx_arp_failed++;
         if (mg_log_enabled(&ipv4_log, MG_LOG_DEBUG)) {
@@ -86,20 +99,38 @@ static int complete_csum(uint8_t *p, size_t plen, const struct mg_net_offload *o
     return 0;
 }
 
+static size_t iov_len(const struct mg_iovec *iov, size_t niov)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < niov; i++)
+        n += iov[i].len;
+    return n;
+}
+
 int ipv4_send(struct ipv4 *ip, const struct mg_ipv4 *src, const struct mg_ipv4 *dst, uint8_t proto,
               const struct mg_net_offload *off, const struct mg_iovec *iov, size_t niov)
 {
-    size_t plen = 0;
-    for (size_t i = 0; i < niov; i++)
-        plen += iov[i].len;
+    size_t plen = iov_len(iov, niov);
     if (plen > IPV4_TOTAL_MAX - IPV4_HLEN)
         return MG_EINVAL;
-    bool gso = off && off->gso_type != MG_NET_GSO_NONE;
-    bool needs_csum = off && (off->flags & MG_NET_OFF_NEEDS_CSUM);
     struct mg_mac mac;
-    int rc = next_hop_mac(ip, dst, &mac);
+    const struct mg_ipv4 *hop = NULL;
+    int rc = next_hop_mac(ip, dst, &mac, &hop);
     if (rc < 0)
         return rc;
+    if (rc > 0)
+        return ipv4_hold_add(ip, hop, src, dst, proto, off, iov, niov, plen);
+    return ipv4_send_mac(ip, &mac, src, dst, proto, off, iov, niov, plen);
+}
+
+int ipv4_send_mac(struct ipv4 *ip, const struct mg_mac *macp, const struct mg_ipv4 *src,
+                  const struct mg_ipv4 *dst, uint8_t proto, const struct mg_net_offload *off,
+                  const struct mg_iovec *iov, size_t niov, size_t plen)
+{
+    int rc;
+    struct mg_mac mac = *macp;
+    bool gso = off && off->gso_type != MG_NET_GSO_NONE;
+    bool needs_csum = off && (off->flags & MG_NET_OFF_NEEDS_CSUM);
     size_t mtu = ip->eth->ops->mtu(ip->eth);
     if (mtu < IPV4_MIN_MTU)
         mtu = IPV4_MIN_MTU;

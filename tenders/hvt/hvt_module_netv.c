@@ -214,7 +214,8 @@ static void set_i64(void *block, size_t off, int64_t v)
     memcpy((uint8_t *)block + off, &v, sizeof v);
 }
 
-static int netv_read(struct hvt *h, void *block, const struct hvt_hypercall *hc)
+/* NET_READV and NET_WRITEV: one checked batch, then its frames one way. */
+static int netv_batch(struct hvt *h, void *block, const struct hvt_hypercall *hc, bool write)
 {
     struct mg_hvt_net_batch a;
     int status = HVT_RESUME;
@@ -222,24 +223,22 @@ static int netv_read(struct hvt *h, void *block, const struct hvt_hypercall *hc)
     if (!d)
         return status;
     int64_t ret;
-    if ((status = read_frames(h, hc, d, a.frames, a.count, &ret)) != HVT_RESUME)
+    status = write ? write_frames(h, hc, d, a.frames, a.count, &ret)
+                   : read_frames(h, hc, d, a.frames, a.count, &ret);
+    if (status != HVT_RESUME)
         return status;
     set_i64(block, offsetof(struct mg_hvt_net_batch, ret), ret);
     return HVT_RESUME;
 }
 
+static int netv_read(struct hvt *h, void *block, const struct hvt_hypercall *hc)
+{
+    return netv_batch(h, block, hc, false);
+}
+
 static int netv_write(struct hvt *h, void *block, const struct hvt_hypercall *hc)
 {
-    struct mg_hvt_net_batch a;
-    int status = HVT_RESUME;
-    struct tn_dev *d = batch_in(h, block, hc, &a, &status);
-    if (!d)
-        return status;
-    int64_t ret;
-    if ((status = write_frames(h, hc, d, a.frames, a.count, &ret)) != HVT_RESUME)
-        return status;
-    set_i64(block, offsetof(struct mg_hvt_net_batch, ret), ret);
-    return HVT_RESUME;
+    return netv_batch(h, block, hc, true);
 }
 
 static int net_poll(struct hvt *h, void *block, const struct hvt_hypercall *hc)

@@ -82,10 +82,7 @@ run_target() {
     else
         fail "the lease" "not as dnsmasq gave it" "$L $D"
     fi
-    # dnsmasq pinged the address before offering it: the kernel's entry for it takes our MAC
-    # from our gratuitous ARP and the kernel never asks ours, so (unless dnsmasq's echo, still
-    # held, made us ask) the first reply waits for an ARP query (ipv4.h: replies do not wait).
-    nn_exec "$NN_NS" ping -c 1 -W 1 "$ip" >/dev/null 2>&1
+    # The first ping counts: its reply is held until ARP finds the kernel's MAC (ipv4.h).
     if nn_exec "$NN_NS" ping -c 3 -i 0.2 -W 2 "$ip" >"$TMP/ping.out" 2>&1 && grep -q ' 0% packet loss' "$TMP/ping.out"; then
         ok "answers ping on the leased address"
     else
@@ -176,9 +173,6 @@ run_decline() {
     if nn_wait_line "$L" 'answering pings on 10\.0\.0\.' 40 "$PID"; then
         ip=$(sed -n 's/.*answering pings on \(10\.0\.0\.[0-9]*\)\/24.*/\1/p' "$L" | head -n 1)
     fi
-    # The kernel learnt our MAC from the gratuitous ARP and never asks ours: the
-    # first echo's reply waits for an ARP query (ipv4.h: replies do not wait). Then none is lost.
-    nn_exec "$NN_NS" ping -c 1 -W 1 "${ip:-10.0.0.1}" >/dev/null 2>&1
     if [ -n "${ip:-}" ] && [ "$ip" != "$first" ] && grep -q "DHCPACK(.*) $ip $MAC" "$D" &&
         [ "$(count "$L" 'answering pings on')" -eq 1 ] &&
         nn_exec "$NN_NS" ping -c 3 -i 0.2 -W 2 "$ip" >"$TMP/ping.out" 2>&1 &&

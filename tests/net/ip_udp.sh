@@ -139,7 +139,8 @@ run_ping_direct() {
     nn_setup
     nn_bg "$NN_NS" "$TMP/$T.td" tcpdump -n -l -i "$NN_TAP" arp
     TD=$NN_PID
-    nn_wait_line "$TMP/$T.td" "listening on" 5 "$TD" || true
+    # The announcement goes out at start: tcpdump must be listening before (slow under load).
+    nn_wait_line "$TMP/$T.td" "listening on" 30 "$TD" || fail "ARP's default" "tcpdump did not start" "$TMP/$T.td"
     launch ping_direct "$L"
     if nn_wait_line "$L" 'answering pings on 10.0.0.2/24' 10 "$PID" && ping_ok -c 3 -i 0.2 -W 2; then
         ok "direct_stackv4v6 over create_ipv4: answers ping"

@@ -1,4 +1,4 @@
-/* sources: lib/inet/inet_csum.c lib/ipv4/ipv4.c lib/ipv4/ipv4_input.c lib/ipv4/ipv4_output.c lib/ipv4/icmp4.c lib/ipv4/icmp4_wire.c lib/ipv4/ipv4_wire.c lib/ipv4/ipv4_reasm.c lib/ipv4/ipv4v6.c runtime/ipaddr.c runtime/error.c */
+/* sources: lib/inet/inet_csum.c lib/ipv4/ipv4.c lib/ipv4/ipv4_input.c lib/ipv4/ipv4_output.c lib/ipv4/ipv4_hold.c lib/ipv4/icmp4.c lib/ipv4/icmp4_wire.c lib/ipv4/ipv4_wire.c lib/ipv4/ipv4_reasm.c lib/ipv4/ipv4v6.c runtime/ipaddr.c runtime/error.c */
 /* test_ipv4_layer.c: the IPv4 layer over a fake link and ARP: filtering, routing, ICMP echo and
  * errors, fragmentation and reassembly through the layer, counters, configuration. */
 #include "../../lib/ipv4/ipv4_wire.h"

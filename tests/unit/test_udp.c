@@ -1,4 +1,4 @@
-/* sources: lib/inet/inet_csum.c lib/udp/udp.c lib/udp/udp_wire.c lib/udp/udp_socket.c lib/ipv4/ipv4.c lib/ipv4/ipv4_input.c lib/ipv4/ipv4_output.c lib/ipv4/icmp4.c lib/ipv4/icmp4_wire.c lib/ipv4/ipv4_wire.c lib/ipv4/ipv4_reasm.c runtime/ipaddr.c runtime/error.c */
+/* sources: lib/inet/inet_csum.c lib/udp/udp.c lib/udp/udp_wire.c lib/udp/udp_socket.c lib/ipv4/ipv4.c lib/ipv4/ipv4_input.c lib/ipv4/ipv4_output.c lib/ipv4/ipv4_hold.c lib/ipv4/icmp4.c lib/ipv4/icmp4_wire.c lib/ipv4/ipv4_wire.c lib/ipv4/ipv4_reasm.c runtime/ipaddr.c runtime/error.c */
 /* test_udp.c: direct UDP over the IPv4 layer and a fake link: checksums, lengths, listeners,
  * port unreachable, sending with ephemeral ports, limits and counters. */
 #include "../../lib/ipv4/ipv4_wire.h"
