@@ -52,6 +52,15 @@ int plat_dev_find(const char *name, uint32_t type);
  * q when it can be read; q NULL stops watching. 0, or MG_EINVAL if dev is
  * not a net device. */
 int plat_net_watch(unsigned dev, struct mg_waitq *q);
+/* The boot device of net device handle (a boot device index), or NULL if
+ * it is not one. */
+const struct mg_boot_dev *plat_net_dev(int handle);
+/* Open the net device named name: info from its boot device (MAC, MTU, the
+ * offloads the tender obtained), watched on its own queue
+ * (mg_plat_net_waitq). Its handle (boot device index), or MG_ENOENT, or
+ * plat_net_watch's error. */
+struct mg_plat_net_info;
+int plat_net_open(const char *name, struct mg_plat_net_info *info);
 /* The queue watching boot device dev, or NULL. */
 struct mg_waitq *plat_net_watcher(unsigned dev);
 /* Whether any fiber waits on a watched device (nothing else can wake a

@@ -13,8 +13,6 @@ _Static_assert(MG_PLAT_NET_OFF_NEEDS_CSUM == MG_VNET_F_NEEDS_CSUM &&
                    MG_PLAT_NET_GSO_TCPV4 == MG_VNET_GSO_TCPV4,
                "the platform's offload values are virtio's");
 
-/* Each net device's queue, by boot device index: mg_plat_wait wakes it. */
-static struct mg_waitq queues[MG_MFT_MAX_ENTRIES];
 /* The last read came back short and no poll has found the device readable since. */
 static bool drained[MG_MFT_MAX_ENTRIES];
 
@@ -45,33 +43,13 @@ static struct {
     struct mg_hvt_net_frame fr[RXS_FRAMES];
 } rxs;
 
-static const struct mg_boot_dev *dev(int handle)
-{
-    if (handle < 0 || (unsigned)handle >= hvt_boot->ndevs ||
-        hvt_boot->devs[handle].type != MG_MFT_NET)
-        return NULL;
-    return &hvt_boot->devs[handle];
-}
-
 int mg_plat_net_open(const char *name, int *handle, struct mg_plat_net_info *info)
 {
-    int i = hvt_dev_find(name, MG_MFT_NET);
+    int i = plat_net_open(name, info);
     if (i < 0)
         return i;
-    const struct mg_boot_dev *d = &hvt_boot->devs[i];
-    for (int k = 0; k < 6; k++)
-        info->mac[k] = d->mac[k];
-    info->mtu = d->mtu;
-    info->features = 0;
-    if (d->flags & MG_BOOT_DEV_NET_CSUM)
-        info->features |= MG_PLAT_NET_F_CSUM;
-    if ((d->flags & MG_BOOT_DEV_NET_CSUM) && (d->flags & MG_BOOT_DEV_NET_TSO4))
-        info->features |= MG_PLAT_NET_F_TSO4;
-    int rc = hvt_net_watch((unsigned)i, &queues[i]);
-    if (rc < 0)
-        return rc;
     if (!rxs.mem) {
-        size_t slot = (info->features & MG_PLAT_NET_F_TSO4) ? MG_NET_GSO_FRAME_MAX : 14u + d->mtu;
+        size_t slot = (info->features & MG_PLAT_NET_F_TSO4) ? MG_NET_GSO_FRAME_MAX : 14u + info->mtu;
         slot = (slot + 63) & ~(size_t)63;
         /* Without the memory, reads just take their own exits. */
         if ((rxs.mem = malloc(slot * RXS_FRAMES))) {
@@ -138,7 +116,7 @@ void hvt_net_flush(void)
 
 int mg_plat_net_write(int handle, const struct mg_plat_frame *frames, int n)
 {
-    const struct mg_boot_dev *d = dev(handle);
+    const struct mg_boot_dev *d = plat_net_dev(handle);
     if (!d)
         return MG_EBADF;
     if (n <= 0)
@@ -192,7 +170,7 @@ int mg_plat_net_write(int handle, const struct mg_plat_frame *frames, int n)
  * poll reports): 0 without the exit. */
 int mg_plat_net_read(int handle, struct mg_plat_frame *frames, int n)
 {
-    if (!dev(handle))
+    if (!plat_net_dev(handle))
         return MG_EBADF;
     if (n <= 0)
         return 0;
@@ -228,10 +206,6 @@ int mg_plat_net_read(int handle, struct mg_plat_frame *frames, int n)
     return (int)a.ret;
 }
 
-struct mg_waitq *mg_plat_net_waitq(int handle)
-{
-    return dev(handle) ? &queues[handle] : NULL;
-}
 
 /* Frames read during the wait go to the stash only when the device code
  * has found nothing to read (it waits for input, a request perhaps): in a

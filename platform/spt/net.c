@@ -6,8 +6,6 @@
 #include "spt.h"
 #include "sys.h"
 
-/* Each net device's queue, by boot device index: mg_plat_wait wakes it. */
-static struct mg_waitq queues[MG_MFT_MAX_ENTRIES];
 /* The last read met EAGAIN and no poll has found the device readable since. */
 static bool drained[MG_MFT_MAX_ENTRIES];
 
@@ -23,31 +21,11 @@ _Static_assert(MG_PLAT_NET_OFF_NEEDS_CSUM == MG_VNET_F_NEEDS_CSUM &&
                    MG_PLAT_NET_GSO_TCPV4 == MG_VNET_GSO_TCPV4,
                "the platform's offload values are virtio's");
 
-static const struct mg_boot_dev *dev(int handle)
-{
-    if (handle < 0 || (unsigned)handle >= spt_boot->ndevs ||
-        spt_boot->devs[handle].type != MG_MFT_NET)
-        return NULL;
-    return &spt_boot->devs[handle];
-}
-
 int mg_plat_net_open(const char *name, int *handle, struct mg_plat_net_info *info)
 {
-    int i = spt_dev_find(name, MG_MFT_NET);
+    int i = plat_net_open(name, info);
     if (i < 0)
         return i;
-    const struct mg_boot_dev *d = &spt_boot->devs[i];
-    for (int k = 0; k < 6; k++)
-        info->mac[k] = d->mac[k];
-    info->mtu = d->mtu;
-    info->features = 0;
-    if (d->flags & MG_BOOT_DEV_NET_CSUM)
-        info->features |= MG_PLAT_NET_F_CSUM;
-    if ((d->flags & MG_BOOT_DEV_NET_CSUM) && (d->flags & MG_BOOT_DEV_NET_TSO4))
-        info->features |= MG_PLAT_NET_F_TSO4;
-    int rc = spt_net_watch((unsigned)i, &queues[i]);
-    if (rc < 0)
-        return rc;
     *handle = i;
     return 0;
 }
@@ -68,7 +46,7 @@ static void put16(uint8_t *p, uint16_t v)
  * and written from there: still one call, no copy. */
 int mg_plat_net_read(int handle, struct mg_plat_frame *frames, int n)
 {
-    const struct mg_boot_dev *d = dev(handle);
+    const struct mg_boot_dev *d = plat_net_dev(handle);
     if (!d)
         return MG_EBADF;
     if (drained[handle])
@@ -106,7 +84,7 @@ int mg_plat_net_read(int handle, struct mg_plat_frame *frames, int n)
 
 int mg_plat_net_write(int handle, const struct mg_plat_frame *frames, int n)
 {
-    const struct mg_boot_dev *d = dev(handle);
+    const struct mg_boot_dev *d = plat_net_dev(handle);
     if (!d)
         return MG_EBADF;
     unsigned long hl = (d->flags & MG_BOOT_DEV_NET_VNET) ? sizeof(struct mg_vnet_hdr) : 0;
@@ -139,7 +117,3 @@ int mg_plat_net_write(int handle, const struct mg_plat_frame *frames, int n)
     return sent;
 }
 
-struct mg_waitq *mg_plat_net_waitq(int handle)
-{
-    return dev(handle) ? &queues[handle] : NULL;
-}
