@@ -137,5 +137,13 @@ struct mg_random;
  * layer's error from registering. */
 int mg_tcp_direct_connect(struct mg_tcp **out, struct mg_ip_layer *ip, struct mg_mclock *mclock,
                           struct mg_random *random);
+/* The device stops (the direct stack's disconnect): every connection is
+ * reset, a RST sent to its peer and queued for the link before this
+ * returns, and its flow's reads and writes fail with MG_ECONNRESET from
+ * then on (a fiber waiting in one is woken); listeners stop and their
+ * waiting accepts return MG_EINVAL; listen and connect return MG_ENOTCONN.
+ * Flows stay valid until closed. May wait while the RSTs are handed to
+ * the IP layer. 0, or MG_EINVAL for a device that is not a direct one. */
+int mg_tcp_direct_disconnect(struct mg_tcp *t);
 
 #endif

@@ -36,6 +36,9 @@ static int direct_disconnect(struct mg_stackv4v6 *pub)
     struct direct_stack *s = (struct direct_stack *)pub;
     if (!s->rx)
         return 0;
+    /* Connections are reset first, while their RSTs can still leave. A
+     * hand-built stack may carry a TCP device that is not ours (EINVAL). */
+    mg_tcp_direct_disconnect(s->pub.tcp);
     /* The receiving fiber's listen returns MG_ENOTCONN. */
     int rc = s->net->ops->disconnect(s->net);
     s->rx = NULL;

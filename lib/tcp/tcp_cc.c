@@ -33,9 +33,24 @@ static void undo_prepare(struct tcp_conn *c)
     c->undo_nrx = 0;
 }
 
-void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
+/* RTO = SRTT + max(G, 4 RTTVAR), G the 1 ms timestamp clock, in bounds:
+ * the estimate alone, without the backoff of timeouts. */
+static void rto_from_estimate(struct tcp_conn *c)
 {
     const struct tcp_cfg *cfg = &c->st->cfg;
+    uint64_t var = 4ull * c->rttvar_us;
+    if (var < 1000)
+        var = 1000;
+    uint64_t rto = (c->srtt_us + var + 999) / 1000;
+    if (rto < cfg->rto_min_ms)
+        rto = cfg->rto_min_ms;
+    if (rto > cfg->rto_max_ms)
+        rto = cfg->rto_max_ms;
+    c->rto_ms = (uint32_t)rto;
+}
+
+void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
+{
     if (c->srtt_us == 0) {
         c->srtt_us = r ? r : 1;
         c->rttvar_us = r / 2;
@@ -46,16 +61,22 @@ void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
         if (c->srtt_us == 0)
             c->srtt_us = 1;
     }
-    /* RTO = SRTT + max(G, 4 RTTVAR), G the 1 ms timestamp clock. */
-    uint64_t var = 4ull * c->rttvar_us;
-    if (var < 1000)
-        var = 1000;
-    uint64_t rto = (c->srtt_us + var + 999) / 1000;
-    if (rto < cfg->rto_min_ms)
-        rto = cfg->rto_min_ms;
-    if (rto > cfg->rto_max_ms)
-        rto = cfg->rto_max_ms;
-    c->rto_ms = (uint32_t)rto;
+    rto_from_estimate(c);
+}
+
+void tcp_rto_valid_sample(struct tcp_conn *c, uint32_t r)
+{
+    if (!c->srtt_us) {
+        tcp_rtt_sample(c, r);
+        return;
+    }
+    /* A path that got slower than the estimate allows is news for the
+     * estimate; otherwise the microsecond one stands (the echo is only
+     * good to the millisecond), and only the backoff goes. */
+    if (r > c->srtt_us + 4ull * c->rttvar_us + 1000u)
+        tcp_rtt_sample(c, r);
+    else
+        rto_from_estimate(c);
 }
 
 void tcp_cc_acked(struct tcp_conn *c, uint32_t acked)
@@ -75,9 +96,11 @@ void tcp_cc_acked(struct tcp_conn *c, uint32_t acked)
         c->cwnd = cwnd_cap(c);
 }
 
+/* RFC 5681 (4): half of what is in flight, which the window bounds (after
+ * a timeout SND.MAX may be far beyond what really is). */
 static uint32_t half_flight(const struct tcp_conn *c)
 {
-    return u32_max(tcp_flight(c) / 2, 2u * c->mss);
+    return u32_max(u32_min(tcp_flight(c), c->cwnd) / 2, 2u * c->mss);
 }
 
 /* Retransmit the segment at SND.UNA (without touching snd_nxt). */
@@ -98,13 +121,23 @@ void tcp_cc_enter_recovery(struct tcp_conn *c)
      * now on the scoreboard says what to resend. */
     if (SEQ_LT(c->snd_nxt, c->snd_max))
         c->snd_nxt = c->snd_max;
-    undo_prepare(c);
-    c->ssthresh = half_flight(c);
-    c->recover = c->snd_max;
+    /* Losses found in data sent before the last timeout's recovery point
+     * belong to the congestion that timeout already answered (RFC 6582
+     * 3.2, RFC 6675 5.1): they are repaired here, with the window the
+     * timeout left, not answered by a second reduction. */
+    bool same_episode = (c->flags & TF_LOSS) && SEQ_LT(c->snd_una, c->recover);
+    if (!same_episode) {
+        c->flags &= ~TF_LOSS;
+        undo_prepare(c);
+        c->ssthresh = half_flight(c);
+        c->recover = c->snd_max;
+    }
     c->flags |= TF_RECOVERY;
     c->bytes_acked = 0;
     c->high_rxt = c->snd_una;
     rexmit_first(c);
+    if (same_episode)
+        return;
     if (c->flags & TF_SACK)
         c->cwnd = c->ssthresh; /* RFC 6675: sending is then paced by the pipe */
     else
@@ -132,6 +165,12 @@ void tcp_cc_recovery_ack(struct tcp_conn *c, uint32_t acked)
     if ((c->flags & TF_SACK) && c->nsb == 0 && c->high_rxt == c->snd_una &&
         SEQ_LT(c->snd_una, c->snd_max))
         rexmit_first(c);
+    /* Below ssthresh (a recovery that began in a timeout's slow start)
+     * the window keeps growing with what is delivered, as PRR's slow
+     * start bound lets it (RFC 6937), so that a long recovery is not
+     * paced by the timeout's one segment. */
+    if ((c->flags & TF_SACK) && c->cwnd < c->ssthresh)
+        c->cwnd = u32_min(c->cwnd + u32_min(acked, c->mss), c->ssthresh);
     if (!(c->flags & TF_SACK)) {
         c->high_rxt = c->snd_una;
         rexmit_first(c);
@@ -215,6 +254,7 @@ void tcp_cc_timeout(struct tcp_conn *c)
     c->cwnd = c->mss;
     c->recover = c->snd_max;
     c->flags &= ~TF_RECOVERY;
+    c->flags |= TF_LOSS;
     c->dupacks = 0;
     c->bytes_acked = 0;
     /* What was SACKed is skipped while resending (tcp_output), unless the

@@ -385,6 +385,8 @@ static int dev_listen(struct mg_tcp *t, const struct mg_ip *addr, uint16_t port,
                       const struct mg_tcp_listen_opts *opts, mg_tcp_handler handler, void *arg)
 {
     struct tcp_dev *d = of(t);
+    if (d->down)
+        return MG_ENOTCONN;
     if (port == 0 || (opts && (opts->backlog < 0 || opts->keepalive < 0)))
         return MG_EINVAL;
     if (find(d, port))
@@ -420,12 +422,9 @@ static int dev_listen(struct mg_tcp *t, const struct mg_ip *addr, uint16_t port,
     return 0;
 }
 
-static int dev_unlisten(struct mg_tcp *t, uint16_t port)
+/* gl stops: its pending connections are reset, its accepts woken. */
+static void listener_stop(struct tcp_dev *d, struct tcp_glue_listener *gl)
 {
-    struct tcp_dev *d = of(t);
-    struct tcp_glue_listener *gl = find(d, port);
-    if (!gl)
-        return MG_EINVAL;
     for (struct tcp_glue_listener **pp = &d->listeners; *pp; pp = &(*pp)->next)
         if (*pp == gl) {
             *pp = gl->next;
@@ -435,8 +434,17 @@ static int dev_unlisten(struct mg_tcp *t, uint16_t port)
     gl->l = NULL;
     gl->closing = true;
     mg_wake_all(&gl->wq);
-    tcp_dev_drain(d);
     listener_unref(gl);
+}
+
+static int dev_unlisten(struct mg_tcp *t, uint16_t port)
+{
+    struct tcp_dev *d = of(t);
+    struct tcp_glue_listener *gl = find(d, port);
+    if (!gl)
+        return MG_EINVAL;
+    listener_stop(d, gl);
+    tcp_dev_drain(d);
     return 0;
 }
 
@@ -474,6 +482,8 @@ static int dev_connect(struct mg_tcp *t, const struct mg_ip *dst, uint16_t port,
                        uint64_t deadline_ns, struct mg_flow **out)
 {
     struct tcp_dev *d = of(t);
+    if (d->down)
+        return MG_ENOTCONN;
     struct tcp_flow *f = tcp_flow_new(d, NULL);
     if (!f)
         return MG_ENOMEM;
@@ -541,6 +551,25 @@ void tcp_dev_destroy(struct tcp_dev *d)
         free(s);
     }
     free(d);
+}
+
+static const struct mg_tcp_ops dev_ops;
+
+int mg_tcp_direct_disconnect(struct mg_tcp *t)
+{
+    if (!t || t->ops != &dev_ops)
+        return MG_EINVAL;
+    struct tcp_dev *d = of(t);
+    d->down = true;
+    while (d->listeners)
+        listener_stop(d, d->listeners);
+    /* Each user is told through its flow (tcp_set_closed wakes it). */
+    tcp_stack_reset_all(d->st);
+    /* The RSTs go to the link now, while it is still there: the caller
+     * disconnects the network next. */
+    tcp_dev_drain(d);
+    d->ip->ops->flush(d->ip);
+    return 0;
 }
 
 static const struct mg_tcp_ops dev_ops = {

@@ -45,6 +45,7 @@ struct tcp_dev {
     /* The IP layer takes offload requests: checksums are left to the
      * device and IPv4 segments may be large (the device cuts them). */
     bool offload;
+    bool down; /* mg_tcp_direct_disconnect: no new listeners or connections */
     uint64_t tx_dropped, tx_errors;
     struct tcp_glue_listener *listeners;
 };

@@ -149,6 +149,7 @@ struct tcp_sack_blk {
 #define TF_PEER_SYN 0x20000u /* the peer's SYN is in (irs valid) */
 #define TF_TLP 0x200000u      /* t_rexmit is a tail loss probe's timer */
 #define TF_TLP_SENT 0x400000u /* a probe went out since SND.UNA last moved */
+#define TF_LOSS 0x800000u     /* since a timeout: what was out then counts as lost, up to recover */
 #define TF_PASSIVE 0x40000u  /* opened by a listener */
 #define TF_SYN_LOST 0x80000u /* the handshake needed a retransmission */
 
@@ -353,6 +354,10 @@ uint64_t tcp_now(const struct tcp_stack *st);
 /* ---- congestion control and RTT (tcp_cc.c) ---- */
 void tcp_cc_init(struct tcp_conn *c);
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);
+/* An ACK of new data echoed a timestamp rtt_us ago: a valid measurement
+ * even of a resent segment (RFC 7323 4.1), so the timeouts' backoff ends
+ * (RFC 6298 5.7); a slower path than estimated updates the estimate. */
+void tcp_rto_valid_sample(struct tcp_conn *c, uint32_t rtt_us);
 /* An ACK took acked bytes off (outside recovery): grow cwnd. */
 void tcp_cc_acked(struct tcp_conn *c, uint32_t acked);
 /* Loss detected by duplicate ACKs / SACK: enter recovery. */

@@ -130,6 +130,11 @@ static uint32_t xmit_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t
                             : seg_mss;
         if (len > most)
             len = most;
+        /* Cut where the pieces end: a length of whole MSS-sized segments
+         * would otherwise leave a runt of the options' size behind each
+         * (the rest goes with the next segment). */
+        if (len > seg_mss && seq + len != data_end)
+            len -= len % seg_mss;
     }
     if (len > 0) {
         niov = tcp_bq_gather(&c->sndq, seq - c->sndq_seq, len, iov, TCP_PAY_IOV_MAX, &got);

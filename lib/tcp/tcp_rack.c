@@ -5,10 +5,11 @@
 
 #include "tcp_int.h"
 
-/* Transmissions remembered per connection at most (a full send buffer of
- * full segments is about 180); beyond, the oldest are forgotten and their
- * losses are left to the SACK count and the timers. */
-#define XR_MAX 1024u
+/* Transmissions remembered per connection at most: a window of 4 MiB (the
+ * congestion window's cap, twice the 2 MiB send buffer) in full segments
+ * is about 2900. Beyond, the oldest are forgotten and their losses are
+ * left to the SACK count and the timers. */
+#define XR_MAX 4096u
 
 static struct tcp_xrec *xr_at(const struct tcp_conn *c, uint32_t i)
 {
@@ -116,7 +117,10 @@ static void detect(struct tcp_conn *c, uint64_t now)
                 wait = due;
             continue;
         }
-        if (!r->rexmit) {
+        if (!r->rexmit || !(c->flags & TF_RECOVERY)) {
+            /* Outside recovery a resent segment lost again (after a
+             * timeout) is a loss like any other: recovery repairs it,
+             * rather than one more timeout. */
             if (SEQ_GT(r->end, c->rack_lost))
                 c->rack_lost = r->end;
         } else if (SEQ_LT(r->start, c->high_rxt) && SEQ_GEQ(r->start, c->snd_una)) {

@@ -535,6 +535,44 @@ static int linger_run(void *arg)
 
 static void close_finishes_in_background(void) { RUN(linger_run, NULL); }
 
+/* ---- the device stops: connections reset on both ends ---- */
+
+static int disconnect_run(void *arg)
+{
+    (void)arg;
+    net_up();
+    FCHECK(mg_tcp_listen(tcp[0], NULL, 13, NULL, NULL, NULL) == 0);
+    FCHECK(mg_tcp_listen(tcp[0], NULL, 14, NULL, NULL, NULL) == 0);
+    struct mg_flow *c, *s;
+    FCHECK(mg_tcp_connect(tcp[1], &hosts[0].addr, 13, in_ms(2000), &c) == 0);
+    FCHECK(mg_tcp_accept(tcp[0], 13, &s, in_ms(2000)) == 0);
+    struct blocked b = {.f = s};
+    struct mg_fiber *r = mg_spawn(blocked_reader, &b);
+    mg_sleep_ns(10 * 1000000ull);
+    FCHECK(!mg_fiber_done(r));
+    FCHECK(mg_tcp_direct_disconnect(tcp[0]) == 0);
+    mg_join(r, NULL);
+    FCHECK(b.rc == MG_ECONNRESET); /* our reader, woken */
+    FCHECK(mg_flow_write(s, "x", 1) == MG_ECONNRESET);
+    char buf[4];
+    FCHECK(mg_flow_read(c, buf, sizeof buf) == MG_ECONNRESET); /* the peer got the RST */
+    /* Nothing new: no listener, no connection either way. */
+    struct mg_flow *f;
+    FCHECK(mg_tcp_accept(tcp[0], 14, &f, in_ms(10)) == MG_EINVAL);
+    FCHECK(mg_tcp_listen(tcp[0], NULL, 15, NULL, NULL, NULL) == MG_ENOTCONN);
+    FCHECK(mg_tcp_connect(tcp[0], &hosts[1].addr, 13, in_ms(100), &f) == MG_ENOTCONN);
+    FCHECK(mg_tcp_connect(tcp[1], &hosts[0].addr, 14, in_ms(2000), &f) == MG_ECONNREFUSED);
+    FCHECK(mg_tcp_direct_disconnect(tcp[0]) == 0); /* again: nothing left to do */
+    struct mg_tcp not_ours = {.ops = NULL};
+    FCHECK(mg_tcp_direct_disconnect(&not_ours) == MG_EINVAL);
+    mg_flow_close(s);
+    mg_flow_close(c);
+    net_down();
+    return 0;
+}
+
+static void disconnect_resets(void) { RUN(disconnect_run, NULL); }
+
 static const struct check_case cases[] = {
     CASE_ENTRY(echo_with_handler),
     CASE_ENTRY(echo_with_offloads),
@@ -543,5 +581,6 @@ static const struct check_case cases[] = {
     CASE_ENTRY(connect_errors),
     CASE_ENTRY(cancel_and_reset),
     CASE_ENTRY(close_finishes_in_background),
+    CASE_ENTRY(disconnect_resets),
 };
 CHECK_MAIN(cases)

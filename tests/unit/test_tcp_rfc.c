@@ -1022,6 +1022,99 @@ static void rack_finds_a_loss_without_three_dupacks(void)
     wire_teardown();
 }
 
+/* Run the timers until H[0] sends something: the time that took. */
+static uint64_t until_sent(void)
+{
+    uint64_t t0 = now_ns;
+    while (cap_count() == 0) {
+        now_ns = tcp_next_timer(H[0].st);
+        tcp_timers(H[0].st);
+    }
+    return now_ns - t0;
+}
+
+enum { FULL = 1448 }; /* a full segment with timestamps */
+
+/* p opens a connection to H[0], which sends six segments that are all
+ * lost, and its tail loss probe too: the first timeout (200 ms) resends
+ * the first segment, seen by p. SND.UNA then. */
+static uint32_t six_lost_then_a_timeout(struct peer *p)
+{
+    setup(NULL);
+    passive_open(p, true);
+    static uint8_t d[6 * FULL];
+    tcp_set_nodelay(p->c, true);
+    CHECK(tcp_send(p->c, d, sizeof d) == sizeof d);
+    cap_clear();
+    uint32_t una = p->rcv_nxt;
+    until_sent();
+    cap_clear();
+    CHECK(until_sent() == 200 * MSEC);
+    struct tcp_seg s;
+    CHECK(got(p, &s) && s.seq == una);
+    CHECK(tcp_stack_stats(H[0].st)->rto_fired == 1);
+    return una;
+}
+
+static void timestamped_ack_ends_the_backoff(void)
+{
+    struct peer p;
+    uint32_t una = six_lost_then_a_timeout(&p);
+    struct tcp_seg s;
+    /* Lost again: timeouts of 400 and 800 ms follow. */
+    cap_clear();
+    CHECK(until_sent() == 400 * MSEC);
+    CHECK(got(&p, &s) && s.seq == una); /* the copy that arrives: its timestamp is echoed */
+    cap_clear();
+    struct tcp_conn_info i;
+    tcp_conn_info(p.c, &i);
+    CHECK(i.rto_ms == 800);
+    /* The resent first segment arrives; its ACK echoes its timestamp: a
+     * valid round trip (RFC 7323 4.1), so the next timeout is the
+     * estimate's again, not 800 ms and more (RFC 6298 5.7). */
+    now_ns += 1 * MSEC;
+    peer_ack(&p, una + FULL, 512);
+    tcp_conn_info(p.c, &i);
+    CHECK(i.rto_ms == 200);
+    cap_clear();
+    CHECK(until_sent() <= 200 * MSEC);
+    wire_teardown();
+}
+
+static void rack_finds_a_lost_retransmission_after_a_timeout(void)
+{
+    struct peer p;
+    uint32_t una = six_lost_then_a_timeout(&p);
+    struct tcp_seg s;
+    struct tcp_conn_info after_rto, i;
+    tcp_conn_info(p.c, &after_rto);
+    /* It arrives: the window opens to two, the next two go again. */
+    now_ns += 1 * MSEC;
+    peer_ack(&p, una + FULL, 512);
+    CHECK(got(&p, &s) && s.seq == una + FULL);
+    CHECK(got(&p, &s) && s.seq == una + 2 * FULL);
+    cap_clear();
+    /* The first of them is lost again, the second arrives. */
+    now_ns += 1 * MSEC;
+    struct craft a = seg_of(&p, TH_ACK);
+    a.ack = una + FULL;
+    a.win = 512;
+    a.nsack = 1;
+    a.sack[0][0] = una + 2 * FULL;
+    a.sack[0][1] = una + 3 * FULL;
+    craft_send(&a);
+    /* Found by time, within a round trip and a little: not a second timeout. */
+    uint64_t t = cap_count() ? 0 : until_sent();
+    CHECK(got(&p, &s) && s.seq == una + FULL && s.dlen == FULL);
+    CHECK(t < 5 * MSEC);
+    CHECK(tcp_stack_stats(H[0].st)->rto_fired == 1);
+    /* One congestion event, one reduction: the timeout's (RFC 6582 3.2,
+     * RFC 6675 5.1), however much was still outstanding from before it. */
+    tcp_conn_info(p.c, &i);
+    CHECK(i.ssthresh == after_rto.ssthresh);
+    wire_teardown();
+}
+
 static void dsack_undoes_a_needless_reduction(void)
 {
     setup(NULL);
@@ -1096,5 +1189,7 @@ static const struct check_case cases[] = {
     CASE_ENTRY(tail_loss_probe_before_the_rto),
     CASE_ENTRY(rack_finds_a_loss_without_three_dupacks),
     CASE_ENTRY(dsack_undoes_a_needless_reduction),
+    CASE_ENTRY(timestamped_ack_ends_the_backoff),
+    CASE_ENTRY(rack_finds_a_lost_retransmission_after_a_timeout),
 };
 CHECK_MAIN(cases)
