@@ -3,6 +3,20 @@
 
 uint32_t tcp_flight(const struct tcp_conn *c) { return c->snd_max - c->snd_una; }
 
+void tcp_cc_una_moved(struct tcp_conn *c)
+{
+    if (SEQ_LT(c->rack_lost, c->snd_una))
+        c->rack_lost = c->snd_una;
+    if (SEQ_LT(c->high_rxt, c->snd_una))
+        c->high_rxt = c->snd_una;
+    if (SEQ_LT(c->recover, c->snd_una))
+        c->recover = c->snd_una;
+    /* A reduction that long ago is beyond undoing (and its marker would
+     * soon read as ahead). */
+    if (c->undo_armed && c->snd_una - c->undo_marker > (1u << 30))
+        c->undo_armed = false;
+}
+
 static uint32_t cwnd_cap(const struct tcp_conn *c)
 {
     /* More than twice the send buffer can never be in flight. */

@@ -254,6 +254,7 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool old, b
         c->snd_una = ack;
         if ((c->flags & TF_LOSS) && SEQ_GEQ(ack, c->recover))
             c->flags &= ~TF_LOSS;
+        tcp_cc_una_moved(c);
         /* After timeouts, the echo measures even a resent segment: the
          * backoff ends with it. (Otherwise the log's samples, finer, do.) */
         uint32_t echo_ms = tcp_ts_now(c) - s->tsecr;

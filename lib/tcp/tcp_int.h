@@ -201,6 +201,7 @@ struct tcp_conn {
      * (a ring), and what the newest delivered one says. */
     struct tcp_xrec *xr;
     uint32_t xr_cap, xr_head, xr_len;
+    uint32_t xr_nrx;        /* resent ones in the log: the log is in sequence order when 0 */
     uint32_t rack_n;        /* the newest delivered segment's place in the log (0: none) */
     uint32_t xr_n;          /* transmissions logged so far */
     uint32_t rack_rtt_us;   /* its round trip */
@@ -373,6 +374,11 @@ void tcp_cc_dsack(struct tcp_conn *c, uint32_t start, uint32_t end);
 void tcp_cc_reordered(struct tcp_conn *c, uint32_t old_una, uint32_t fack);
 void tcp_cc_timeout(struct tcp_conn *c);
 uint32_t tcp_flight(const struct tcp_conn *c);
+/* SND.UNA moved: the marks that may trail it (rack_lost, high_rxt,
+ * recover) catch up. Sequence numbers compare modulo 2^32, so a mark left
+ * 2 GiB behind would read as ahead of SND.UNA (a connection stalled
+ * after 2 GiB that way); kept at most a window behind, none can. */
+void tcp_cc_una_moved(struct tcp_conn *c);
 
 /* ---- SACK scoreboard (tcp_sack.c) ---- */
 /* Take s's SACK blocks: false, or true with [*dstart, *dend) when the

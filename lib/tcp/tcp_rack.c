@@ -18,6 +18,8 @@ static struct tcp_xrec *xr_at(const struct tcp_conn *c, uint32_t i)
 
 static void xr_pop(struct tcp_conn *c)
 {
+    if (xr_at(c, 0)->rexmit)
+        c->xr_nrx--;
     c->xr_head = (c->xr_head + 1) % c->xr_cap;
     c->xr_len--;
 }
@@ -68,6 +70,8 @@ void tcp_rack_sent(struct tcp_conn *c, uint32_t start, uint32_t end, uint32_t pi
         r->rexmit = rexmit;
         r->dead = false;
         c->xr_len++;
+        if (rexmit)
+            c->xr_nrx++;
         s = e;
     }
 }
@@ -76,7 +80,7 @@ void tcp_rack_free(struct tcp_conn *c)
 {
     free(c->xr);
     c->xr = NULL;
-    c->xr_cap = c->xr_len = c->xr_head = 0;
+    c->xr_cap = c->xr_len = c->xr_head = c->xr_nrx = 0;
 }
 
 static bool sacked(const struct tcp_conn *c, uint32_t start, uint32_t end)
@@ -144,14 +148,29 @@ void tcp_rack_update(struct tcp_conn *c, bool acked)
      * in time order, so the search stops at what was known already. */
     struct tcp_xrec newest = {0};
     bool found = false;
-    for (uint32_t i = c->xr_len; i-- > 0;) {
-        const struct tcp_xrec *r = xr_at(c, i);
-        if (c->rack_n && (int32_t)(r->n - c->rack_n) <= 0)
-            break;
-        if (!r->dead && (SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end))) {
-            newest = *r;
-            found = true;
-            break;
+    if (c->nsb == 0 && c->xr_nrx == 0) {
+        /* Nothing SACKed, nothing resent: the log is in sequence order and
+         * what was delivered is the acknowledged front, about to go. (The
+         * walk from the back would cross the whole flight on every ACK.) */
+        for (uint32_t i = 0; i < c->xr_len; i++) {
+            const struct tcp_xrec *r = xr_at(c, i);
+            if (!SEQ_LEQ(r->end, c->snd_una))
+                break;
+            if (!r->dead && (!c->rack_n || (int32_t)(r->n - c->rack_n) > 0)) {
+                newest = *r;
+                found = true;
+            }
+        }
+    } else {
+        for (uint32_t i = c->xr_len; i-- > 0;) {
+            const struct tcp_xrec *r = xr_at(c, i);
+            if (c->rack_n && (int32_t)(r->n - c->rack_n) <= 0)
+                break;
+            if (!r->dead && (SEQ_LEQ(r->end, c->snd_una) || sacked(c, r->start, r->end))) {
+                newest = *r;
+                found = true;
+                break;
+            }
         }
     }
     while (c->xr_len && SEQ_LEQ(xr_at(c, 0)->end, c->snd_una))

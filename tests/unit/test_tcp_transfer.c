@@ -277,15 +277,30 @@ static void reader_that_stops_then_resumes(void)
     wire_teardown();
 }
 
-static void tso_large_segments(void)
+/* The sender (H[1]) builds segments of up to 65000 bytes for its device to cut. */
+static void tso_setup(void)
 {
     struct tcp_cfg c0, c1;
     tcp_cfg_default(&c0);
     tcp_cfg_default(&c1);
     c1.tso_max = 65000;
     wire_setup_cfg(&c0, &c1);
+}
+
+static void tso_large_segments(void)
+{
+    tso_setup();
     transfer(8u << 20, false, 60 * SEC);
     CHECK(wire_max_payload > 1448 && wire_max_payload <= 65000 && wire_max_payload % 1448 == 0);
+    wire_teardown();
+}
+
+/* Sequence numbers are compared modulo 2^32 (RFC 9293 3.4): a mark left
+ * behind while 2 GiB go by would turn from "behind" to "ahead". */
+static void more_than_2_gib_on_one_connection(void)
+{
+    tso_setup();
+    transfer((2ull << 30) + (64u << 20), false, 600 * SEC);
     wire_teardown();
 }
 
@@ -550,6 +565,7 @@ static const struct check_case cases[] = {
     CASE_ENTRY(slow_reader_zero_window),
     CASE_ENTRY(reader_that_stops_then_resumes),
     CASE_ENTRY(tso_large_segments),
+    CASE_ENTRY(more_than_2_gib_on_one_connection),
     CASE_ENTRY(ten_thousand_connections),
     CASE_ENTRY(syn_flood_still_serves),
     CASE_ENTRY(thousand_at_once),
