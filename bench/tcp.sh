@@ -153,7 +153,7 @@ for t in $TARGETS; do
     D=$TMP/direct-$t
     mkdir -p "$D"
     cp "$ROOT/tests/net/tcpkit/unikernel.c" "$D/"
-    cp "$ROOT/tests/net/tcpkit/config_generic.c" "$D/config.c"
+    cp "$ROOT/tests/net/tcpkit/config.c" "$D/"
     if [ "$t" != unix ] && { [ ! -x "$ROOT/build/bin/mirage-$t" ] || [ ! -f "$ROOT/build/lib/mirage/$t/$t.ld" ]; }; then
         skip_rows "$(where_of "$t")" "the $t target is not built (make FREESTANDING=\"spt hvt\")"
         continue

@@ -209,19 +209,9 @@ UK=$NN_UK_IP
 for T in unix spt hvt; do
     tag=$T
     [ "$T" = unix ] && tag=unix-direct
-    case $T in
-    spt | hvt)
-        if [ ! -x "$ROOT/build/bin/mirage-$T" ] || [ ! -f "$ROOT/build/lib/mirage/$T/$T.ld" ]; then
-            echo "skip - targets/$T: the $T target is not built (make FREESTANDING=\"spt hvt\")"
-            continue
-        fi
-        if [ "$T" = hvt ] && { [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; }; then
-            echo "skip - targets/hvt: no /dev/kvm"
-            continue
-        fi
-        args="" ;;
-    unix) args="--net=direct" ;;
-    esac
+    nn_target_ok "$T" || continue
+    args=""
+    [ "$T" = unix ] && args="--net=direct"
     # shellcheck disable=SC2086
     if ! ws_build "$TMP/www-$tag" "$T" $args; then
         fail "$tag: static-website builds" "mirage configure -t $T $args && make failed" "$TMP/www-$tag.log"

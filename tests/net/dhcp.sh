@@ -201,18 +201,7 @@ run_decline() {
 }
 
 for T in unix spt hvt; do
-    case $T in
-    spt | hvt)
-        if [ ! -x "$ROOT/build/bin/mirage-$T" ] || [ ! -f "$ROOT/build/lib/mirage/$T/$T.ld" ]; then
-            echo "skip - dhcp/$T: the $T target is not built (make FREESTANDING=\"spt hvt\")"
-            continue
-        fi
-        if [ "$T" = hvt ] && [ ! -c /dev/kvm ]; then
-            echo "skip - dhcp/hvt: no /dev/kvm"
-            continue
-        fi
-        ;;
-    esac
+    nn_target_ok "$T" || continue
     if ! build "$T"; then
         fail "configure and make" "failed" "$TMP/$T.build"
         continue

@@ -103,18 +103,7 @@ run_target() {
 }
 
 for T in unix spt hvt; do
-    case $T in
-    spt | hvt)
-        if [ ! -x "$ROOT/build/bin/mirage-$T" ] || [ ! -f "$ROOT/build/lib/mirage/$T/$T.ld" ]; then
-            echo "skip - ip_storm/$T: the $T target is not built (make FREESTANDING=\"spt hvt\")"
-            continue
-        fi
-        if [ "$T" = hvt ] && [ ! -c /dev/kvm ]; then
-            echo "skip - ip_storm/hvt: no /dev/kvm"
-            continue
-        fi
-        ;;
-    esac
+    nn_target_ok "$T" || continue
     if ! build "$T"; then
         fail "configure and make" "failed" "$TMP/$T.build"
         continue

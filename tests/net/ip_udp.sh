@@ -205,18 +205,7 @@ run_udp() {
 }
 
 for T in unix spt hvt; do
-    case $T in
-    spt | hvt)
-        if [ ! -x "$ROOT/build/bin/mirage-$T" ] || [ ! -f "$ROOT/build/lib/mirage/$T/$T.ld" ]; then
-            echo "skip - ip_udp/$T: the $T target is not built (make FREESTANDING=\"spt hvt\")"
-            continue
-        fi
-        if [ "$T" = hvt ] && [ ! -c /dev/kvm ]; then
-            echo "skip - ip_udp/hvt: no /dev/kvm"
-            continue
-        fi
-        ;;
-    esac
+    nn_target_ok "$T" || continue
     built=1
     for ex in ping udp_echo ping_direct; do
         if ! build "$T" "$ex"; then

@@ -31,7 +31,7 @@ fi
 K=$TMP/tcpkit
 mkdir -p "$K"
 cp "$ROOT/tests/net/tcpkit/unikernel.c" "$K/"
-cp "$ROOT/tests/net/tcpkit/config_generic.c" "$K/config.c"
+cp "$ROOT/tests/net/tcpkit/config.c" "$K/"
 if ! (cd "$K" && mirage configure -t unix --net=direct && make) >"$TMP/build.log" 2>&1 ||
     [ ! -x "$K/dist/tcpkit" ]; then
     fail "tcpkit --net=direct: configure and make" "failed" "$TMP/build.log"
@@ -194,14 +194,7 @@ bad_wire
 
 # ---- the same TCP on the freestanding targets, under their tenders ----
 for T in spt hvt; do
-    if [ ! -x "$ROOT/build/bin/mirage-$T" ] || [ ! -f "$ROOT/build/lib/mirage/$T/$T.ld" ]; then
-        echo "skip - tcp/$T: the $T target is not built (make FREESTANDING=\"spt hvt\")"
-        continue
-    fi
-    if [ "$T" = hvt ] && [ ! -c /dev/kvm ]; then
-        echo "skip - tcp/hvt: no /dev/kvm"
-        continue
-    fi
+    nn_target_ok "$T" || continue
     KT=$TMP/tcpkit-$T
     mkdir -p "$KT"
     cp "$K/unikernel.c" "$K/config.c" "$KT/"

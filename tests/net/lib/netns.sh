@@ -17,7 +17,8 @@
 #
 # Lower-level pieces: nn_ns (a bare namespace, loopback up), nn_tap NS TAP ADDR/LEN,
 # nn_veth NS1 IF1 ADDR1/LEN NS2 IF2 ADDR2/LEN (a pair between two namespaces, for a
-# Linux-to-Linux baseline), nn_stop PID, nn_at_exit 'command', nn_cleanup.
+# Linux-to-Linux baseline), nn_stop PID, nn_at_exit 'command', nn_cleanup, and
+# nn_target_ok T (whether target T can run here).
 # Works under `set -u` with dash and bash.
 
 NN_KERNEL_IP=${NN_KERNEL_IP:-10.0.0.1}
@@ -96,6 +97,24 @@ nn_veth() {
 nn_setup() {
     nn_ns
     nn_tap "$NN_NS" "$NN_TAP" "$NN_KERNEL_IP/$NN_PREFIX" || nn_skip "cannot create tap $NN_TAP in $NN_NS"
+}
+
+# nn_target_ok T: true when target T can run here (unix always; spt and hvt once built, hvt
+# with /dev/kvm); otherwise prints "skip - NAME/T: why" and is false. Needs ROOT (the tree).
+nn_target_ok() {
+    case $1 in
+    spt | hvt)
+        if [ ! -x "$ROOT/build/bin/mirage-$1" ] || [ ! -f "$ROOT/build/lib/mirage/$1/$1.ld" ]; then
+            echo "skip - $NN_NAME/$1: the $1 target is not built (make FREESTANDING=\"spt hvt\")"
+            return 1
+        fi
+        if [ "$1" = hvt ] && { [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; }; then
+            echo "skip - $NN_NAME/hvt: no /dev/kvm"
+            return 1
+        fi
+        ;;
+    esac
+    return 0
 }
 
 # nn_exec NS CMD...: CMD inside NS, in the foreground.

@@ -1,4 +1,5 @@
-/* config.c: tcpkit over the socket stack, for the network tests and benchmarks. */
+/* config.c: tcpkit over generic_stackv4v6: the host's sockets by default on unix (tests/net/socket.sh,
+ * bench/tcp.sh's socket rows), our stack with --net=direct (tests/net/tcp.sh, the direct rows). */
 #include <mirage.h>
 
 void configure(void)
@@ -20,6 +21,6 @@ void configure(void)
     struct impl *main =
         foreign("tcpkit_start", fn(STACKV4V6, JOB),
                 .runtime_keys = KEYS(echo, sink, source, relay, relay_to, relay_to_port, udp));
-    register_unikernel("tcpkit", JOBS(apply(main, socket_stackv4v6())),
+    register_unikernel("tcpkit", JOBS(apply(main, generic_stackv4v6(default_network()))),
                        .sources = SOURCES("unikernel.c"));
 }
