@@ -257,10 +257,11 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool old, b
         tcp_cc_una_moved(c);
         /* After timeouts, the echo measures even a resent segment: the
          * backoff ends with it. (Otherwise the log's samples, finer, do.) */
-        uint32_t echo_ms = tcp_ts_now(c) - s->tsecr;
-        if (c->retries && (c->flags & TF_TS) && s->has_ts && s->tsecr &&
-            echo_ms <= st->cfg.rto_max_ms)
-            tcp_rto_valid_sample(c, echo_ms * 1000u);
+        if (c->retries && (c->flags & TF_TS) && s->has_ts && s->tsecr) {
+            uint32_t echo_ms = tcp_ts_now(c) - s->tsecr;
+            if (echo_ms <= st->cfg.rto_max_ms)
+                tcp_rto_valid_sample(c, echo_ms * 1000u);
+        }
         if (SEQ_LT(c->snd_nxt, c->snd_una))
             c->snd_nxt = c->snd_una;
         if (SEQ_LT(c->push_seq, c->snd_una))

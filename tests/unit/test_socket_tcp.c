@@ -15,6 +15,7 @@
 #include "../../lib/socket/sock_unix.h"
 #include "check.h"
 #include "fiber_check.h"
+#include "free_port.h"
 #include "platform.h"
 
 #define MS 1000000ull
@@ -36,21 +37,6 @@ static struct mg_ip v6_loopback(void)
 static uint64_t in_ms(uint64_t ms)
 {
     return mg_plat_monotonic_ns() + ms * MS;
-}
-
-/* A port free on every address of both versions just now. */
-static uint16_t free_port(void)
-{
-    int fd = socket(AF_INET6, SOCK_STREAM, 0);
-    int off = 0;
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    struct sockaddr_in6 a = {.sin6_family = AF_INET6};
-    socklen_t len = sizeof a;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) < 0)
-        abort();
-    close(fd);
-    return ntohs(a.sin6_port);
 }
 
 /* Devices live as long as the program (kept here, so no leak is reported). */
@@ -136,7 +122,7 @@ static int echo_v4_fiber(void *arg)
 {
     (void)arg;
     struct mg_tcp *t = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM);
     handled = 0;
     FCHECK(mg_tcp_listen(t, NULL, port, NULL, echo_handler, NULL) == 0);
     struct mg_ip lo = v4(127, 0, 0, 1);
@@ -175,7 +161,7 @@ static int dual_fiber(void *arg)
 {
     (void)arg;
     struct mg_tcp *t = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM);
     handled = 0;
     FCHECK(mg_tcp_listen(t, NULL, port, NULL, echo_handler, NULL) == 0);
     struct mg_ip lo4 = v4(127, 0, 0, 1), lo6 = v6_loopback();
@@ -217,7 +203,7 @@ static int accept_fiber(void *arg)
 {
     (void)arg;
     struct mg_tcp *t = device(NULL);
-    uint16_t port = free_port(), other = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM), other = free_port_of(SOCK_STREAM);
     struct mg_flow *f = NULL;
     FCHECK(mg_tcp_accept(t, port, &f, in_ms(10)) == MG_EINVAL); /* not listened on */
     FCHECK(mg_tcp_listen(t, NULL, port, NULL, NULL, NULL) == 0);
@@ -266,7 +252,7 @@ static int unlisten_fiber(void *arg)
 {
     (void)arg;
     struct mg_tcp *t = device(NULL);
-    struct accept_arg a = {t, free_port(), 1};
+    struct accept_arg a = {t, free_port_of(SOCK_STREAM), 1};
     FCHECK(mg_tcp_listen(t, NULL, a.port, NULL, NULL, NULL) == 0);
     struct mg_fiber *w = mg_spawn(accept_waiter, &a);
     mg_sleep_ns(10 * MS);
@@ -290,8 +276,8 @@ static int refused_fiber(void *arg)
     struct mg_tcp *t = device(NULL);
     struct mg_ip lo = v4(127, 0, 0, 1), lo6 = v6_loopback();
     struct mg_flow *f;
-    FCHECK(mg_tcp_connect(t, &lo, free_port(), in_ms(2000), &f) == MG_ECONNREFUSED);
-    FCHECK(mg_tcp_connect(t, &lo6, free_port(), in_ms(2000), &f) == MG_ECONNREFUSED);
+    FCHECK(mg_tcp_connect(t, &lo, free_port_of(SOCK_STREAM), in_ms(2000), &f) == MG_ECONNREFUSED);
+    FCHECK(mg_tcp_connect(t, &lo6, free_port_of(SOCK_STREAM), in_ms(2000), &f) == MG_ECONNREFUSED);
     FCHECK(mg_tcp_connect(t, &lo, 0, in_ms(2000), &f) == MG_EINVAL);
     struct mg_ip bad = {.version = 5};
     FCHECK(mg_tcp_connect(t, &bad, 80, in_ms(2000), &f) == MG_EINVAL);
@@ -350,7 +336,7 @@ struct pair {
 static int make_pair(struct pair *p, const struct mg_ip *dst)
 {
     p->t = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM);
     if (mg_tcp_listen(p->t, NULL, port, NULL, NULL, NULL) != 0)
         return -1;
     if (mg_tcp_connect(p->t, dst, port, in_ms(2000), &p->client) != 0)
@@ -555,7 +541,7 @@ static int options_fiber(void *arg)
     close_pair(&p);
     /* A listener's options reach the flows it accepts. */
     struct mg_tcp *t = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM);
     struct mg_tcp_listen_opts o = {.backlog = 4, .nodelay = true, .keepalive = 45};
     FCHECK(mg_tcp_listen(t, NULL, port, &o, NULL, NULL) == 0);
     FCHECK(mg_tcp_connect(t, &lo, port, in_ms(2000), &p.client) == 0);
@@ -642,7 +628,7 @@ static int config_fiber(void *arg)
     /* IPv4 only: IPv6 is refused, and the port is not served on IPv6. */
     struct mg_socket_config c4 = {.ipv4_only = true};
     struct mg_tcp *t4 = device(&c4), *any = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM);
     struct mg_ip lo4 = v4(127, 0, 0, 1), lo6 = v6_loopback();
     struct mg_flow *f;
     FCHECK(mg_tcp_connect(t4, &lo6, port, in_ms(100), &f) == MG_EINVAL);
@@ -655,14 +641,14 @@ static int config_fiber(void *arg)
     struct mg_socket_config c2 = {.ipv4 = {{127, 0, 0, 2}}};
     struct mg_tcp *t2 = device(&c2);
     struct mg_ip lo2 = v4(127, 0, 0, 2);
-    port = free_port();
+    port = free_port_of(SOCK_STREAM);
     FCHECK(mg_tcp_listen(t2, NULL, port, NULL, echo_handler, NULL) == 0);
     FCHECK(echo_once(any, &lo2, port) == 0);
     FCHECK(mg_tcp_connect(any, &lo4, port, in_ms(2000), &f) == MG_ECONNREFUSED);
     settle();
     FCHECK(t2->ops->unlisten(t2, port) == 0);
     handled = 0;
-    port = free_port();
+    port = free_port_of(SOCK_STREAM);
     FCHECK(mg_tcp_listen(any, NULL, port, NULL, echo_handler, NULL) == 0);
     FCHECK(echo_once(t2, &lo4, port) == 0);
     settle();
@@ -697,7 +683,7 @@ static int disconnect_fiber(void *arg)
     FCHECK(s->ip == NULL && mg_stack_tcp(s) == t && mg_stack_udp(s) == u);
     struct mg_stackv4v6 *bad;
     FCHECK(mg_socket_stackv4v6_connect(&bad, u, NULL) == MG_EINVAL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM);
     FCHECK(mg_tcp_listen(t, NULL, port, NULL, NULL, NULL) == 0);
     struct mg_tcp *peer = device(NULL);
     struct mg_flow *c, *f;
@@ -742,7 +728,7 @@ static int many_fiber(void *arg)
     (void)arg;
     struct mg_tcp *t = device(NULL);
     many_dev = device(NULL);
-    struct port_arg pa = {free_port()};
+    struct port_arg pa = {free_port_of(SOCK_STREAM)};
     handled = 0;
     FCHECK(mg_tcp_listen(t, NULL, pa.port, NULL, echo_handler, NULL) == 0);
     static struct mg_fiber *fs[MANY];

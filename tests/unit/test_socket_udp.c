@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "fiber_check.h"
+#include "free_port.h"
 #include "platform.h"
 
 #define MS 1000000ull
@@ -37,20 +38,6 @@ static bool same(const struct mg_ip *a, const struct mg_ip *b)
         return false;
     return a->version == 4 ? memcmp(&a->u.v4, &b->u.v4, 4) == 0
                            : memcmp(&a->u.v6, &b->u.v6, 16) == 0;
-}
-
-static uint16_t free_port(void)
-{
-    int fd = socket(AF_INET6, SOCK_DGRAM, 0);
-    int off = 0;
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    struct sockaddr_in6 a = {.sin6_family = AF_INET6};
-    socklen_t len = sizeof a;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) < 0)
-        abort();
-    close(fd);
-    return ntohs(a.sin6_port);
 }
 
 static void *devices[16];
@@ -118,7 +105,7 @@ static int addresses_fiber(void *arg)
 {
     (void)arg;
     struct mg_udp *u = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_DGRAM);
     ngot = 0;
     stop_dev = NULL;
     FCHECK(mg_udp_listen(u, port, record, NULL) == 0);
@@ -149,7 +136,7 @@ static int addresses_fiber(void *arg)
     FCHECK(await(7));
     FCHECK(got[6].meta.src_port == port && same(&got[6].meta.src, &lo6));
     /* From a port nobody listens on. */
-    uint16_t other_port = free_port();
+    uint16_t other_port = free_port_of(SOCK_DGRAM);
     FCHECK(send_str(u, NULL, other_port, &lo4, port, "temp") == 0);
     FCHECK(await(8));
     FCHECK(got[7].meta.src_port == other_port && got[7].first == 't');
@@ -167,7 +154,7 @@ static int limits_fiber(void *arg)
 {
     (void)arg;
     struct mg_udp *u = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_DGRAM);
     ngot = 0;
     stop_dev = NULL;
     FCHECK(mg_udp_listen(u, 0, record, NULL) == MG_EINVAL);
@@ -205,7 +192,7 @@ static int stop_fiber(void *arg)
 {
     (void)arg;
     struct mg_udp *u = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_DGRAM);
     struct mg_ip lo4 = v4(127, 0, 0, 1);
     ngot = 0;
     stop_dev = NULL;
@@ -251,7 +238,7 @@ static int kernel_fiber(void *arg)
 {
     (void)arg;
     struct mg_udp *u = device(NULL);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_DGRAM);
     struct mg_ip lo4 = v4(127, 0, 0, 1);
     ngot = 0;
     stop_dev = NULL;
@@ -305,7 +292,7 @@ static int version_fiber(void *arg)
     struct mg_socket_config c4 = {.ipv4_only = true}, c6 = {.ipv6_only = true};
     struct mg_udp *u4 = device(&c4), *u6 = device(&c6), *any = device(NULL);
     struct mg_ip lo4 = v4(127, 0, 0, 1), lo6 = v6_loopback();
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_DGRAM);
     ngot = 0;
     stop_dev = NULL;
     FCHECK(send_str(u4, NULL, 0, &lo6, port, "no") == MG_EINVAL);
@@ -345,7 +332,7 @@ static int disconnect_fiber(void *arg)
     static struct mg_stackv4v6 *s;
     FCHECK(mg_socket_udpv4v6_connect(&u, &any) == 0 && mg_socket_tcpv4v6_connect(&t, &any) == 0);
     FCHECK(mg_socket_stackv4v6_connect(&s, u, t) == 0);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_DGRAM);
     struct mg_ip lo4 = v4(127, 0, 0, 1);
     ngot = 0;
     stop_dev = NULL;
@@ -376,7 +363,7 @@ static int blocking_fiber(void *arg)
 {
     (void)arg;
     struct mg_udp *u = device(NULL);
-    uint16_t port = free_port(), other_port = free_port();
+    uint16_t port = free_port_of(SOCK_DGRAM), other_port = free_port_of(SOCK_DGRAM);
     struct mg_ip lo6 = v6_loopback();
     struct mg_udp_socket *a, *b;
     FCHECK(mg_udp_bind(u, port, 4, &a) == 0 && mg_udp_bind(u, other_port, 4, &b) == 0);

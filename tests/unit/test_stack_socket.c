@@ -12,24 +12,10 @@
 #include <mirage/stack.h>
 
 #include "fiber_check.h"
+#include "free_port.h"
 #include "platform.h"
 
 #define MS 1000000ull
-
-/* A port free on every address just now. */
-static uint16_t free_port(void)
-{
-    int fd = socket(AF_INET6, SOCK_STREAM, 0);
-    int off = 0;
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    struct sockaddr_in6 a = {.sin6_family = AF_INET6};
-    socklen_t len = sizeof a;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) < 0)
-        abort();
-    close(fd);
-    return ntohs(a.sin6_port);
-}
 
 /* The devices live as long as the program (reachable: no leak reported). */
 static struct mg_tcp *T, *PEER;
@@ -59,7 +45,7 @@ static int serve(void *arg)
     FCHECK(mg_socket_tcpv4v6_connect(&T, &any) == 0 && mg_socket_udpv4v6_connect(&U, &any) == 0);
     FCHECK(mg_socket_tcpv4v6_connect(&PEER, &any) == 0);
     FCHECK(mg_socket_stackv4v6_connect(&S, U, T) == 0);
-    uint16_t port = free_port();
+    uint16_t port = free_port_of(SOCK_STREAM);
     FCHECK(mg_tcp_listen(mg_stack_tcp(S), NULL, port, NULL, hello, NULL) == 0);
 
     /* Jobs wait in listen; the listener serves meanwhile. */
